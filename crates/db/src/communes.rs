@@ -1,0 +1,144 @@
+//! Communes: the tenants.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::commune::{Commune, CommuneSlug, FeedbackContact, NewCommune};
+use domain::page::{PageRequest, Paged};
+
+use crate::schema::communes;
+use crate::{DbConnection, DbError, now, to_stored, to_utc};
+
+type Db = <DbConnection as Connection>::Backend;
+
+#[derive(Queryable)]
+struct CommuneRow {
+    id: i64,
+    slug: String,
+    name: String,
+    district: Option<String>,
+    province: Option<String>,
+    feedback_address: Option<String>,
+    feedback_phone: Option<String>,
+    feedback_email: Option<String>,
+    time_zone: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl TryFrom<CommuneRow> for Commune {
+    type Error = DbError;
+
+    fn try_from(row: CommuneRow) -> Result<Self, DbError> {
+        let slug = CommuneSlug::parse(&row.slug)
+            .map_err(|e| DbError::Corrupt(format!("commune {} slug: {e}", row.id)))?;
+        let time_zone = domain::commune::parse_time_zone(&row.time_zone)
+            .map_err(|e| DbError::Corrupt(format!("commune {} time zone: {e}", row.id)))?;
+        Ok(Self {
+            id: row.id,
+            slug,
+            name: row.name,
+            district: row.district,
+            province: row.province,
+            feedback_contact: FeedbackContact {
+                address: row.feedback_address,
+                phone: row.feedback_phone,
+                email: row.feedback_email,
+            },
+            time_zone,
+            created_at: to_utc(row.created_at),
+            updated_at: to_utc(row.updated_at),
+        })
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = communes)]
+struct NewCommuneRow<'a> {
+    slug: &'a str,
+    name: &'a str,
+    district: Option<&'a str>,
+    province: Option<&'a str>,
+    feedback_address: Option<&'a str>,
+    feedback_phone: Option<&'a str>,
+    feedback_email: Option<&'a str>,
+    time_zone: &'a str,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Which communes a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct CommuneFilter {
+    /// Only communes changed after this instant; the list is then ordered by change time, so a
+    /// client can sync by remembering the last `updated_at` it saw.
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &CommuneFilter,
+    page: PageRequest,
+) -> Result<Paged<Commune>, DbError> {
+    let filtered = || {
+        let mut query = communes::table.into_boxed::<Db>();
+        if let Some(since) = filter.updated_since {
+            query = query.filter(communes::updated_at.gt(to_stored(since)));
+        }
+        query
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let ordered = if filter.updated_since.is_some() {
+        filtered().order((communes::updated_at.asc(), communes::id.asc()))
+    } else {
+        filtered().order((communes::slug.asc(), communes::id.asc()))
+    };
+    let rows: Vec<CommuneRow> = ordered
+        .offset(page.offset())
+        .limit(page.limit())
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(Commune::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok(Paged {
+        items,
+        total,
+        request: page,
+    })
+}
+
+pub fn find_by_slug(conn: &mut DbConnection, slug: &CommuneSlug) -> Result<Commune, DbError> {
+    let row: CommuneRow = communes::table
+        .filter(communes::slug.eq(slug.as_str()))
+        .first(conn)?;
+    row.try_into()
+}
+
+pub fn exists(conn: &mut DbConnection, slug: &CommuneSlug) -> Result<bool, DbError> {
+    let found: i64 = communes::table
+        .filter(communes::slug.eq(slug.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
+/// Stores a new commune; a taken slug is a `Conflict`.
+pub fn insert(conn: &mut DbConnection, commune: &NewCommune) -> Result<Commune, DbError> {
+    let at = now();
+    let contact = &commune.feedback_contact;
+    diesel::insert_into(communes::table)
+        .values(NewCommuneRow {
+            slug: commune.slug.as_str(),
+            name: &commune.name,
+            district: commune.district.as_deref(),
+            province: commune.province.as_deref(),
+            feedback_address: contact.address.as_deref(),
+            feedback_phone: contact.phone.as_deref(),
+            feedback_email: contact.email.as_deref(),
+            time_zone: commune.time_zone.name(),
+            created_at: at,
+            updated_at: at,
+        })
+        .execute(conn)?;
+    find_by_slug(conn, &commune.slug)
+}
