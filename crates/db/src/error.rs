@@ -20,6 +20,10 @@ pub enum DbError {
     Corrupt(String),
     #[error(transparent)]
     Query(DieselError),
+    /// Stands in, inside `Database::write`, for the work's own error while the transaction
+    /// rolls back; callers get that error instead.
+    #[error("transaction rolled back")]
+    RolledBack,
 }
 
 impl From<DieselError> for DbError {

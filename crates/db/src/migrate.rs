@@ -12,7 +12,7 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 
 /// Any constant works as long as every instance uses the same one: "commune" in ASCII.
-const MIGRATION_LOCK_KEY: i64 = 0x636f_6d6d_756e_65;
+const MIGRATION_LOCK_KEY: i64 = 0x0063_6f6d_6d75_6e65;
 
 fn migration_error(error: impl std::fmt::Display) -> DbError {
     DbError::Migration(error.to_string())

@@ -245,6 +245,11 @@ impl Database {
                 })?;
             }
         }
+        Ok(Self::open_lazily(url, options))
+    }
+
+    /// Opens the pools without touching the file system or the network.
+    pub fn open_lazily(url: &DatabaseUrl, options: &PoolOptions) -> Self {
         let pool = |role: Role, size: u32| {
             r2d2::Pool::builder()
                 .max_size(size)
@@ -267,11 +272,11 @@ impl Database {
                 pool(Role::Writer, 1),
             ),
         };
-        Ok(Self {
+        Self {
             url: url.clone(),
             readers,
             writer,
-        })
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -283,22 +288,34 @@ impl Database {
     }
 
     /// Runs read-only work on a pooled connection. Blocks: call it off the async threads.
-    pub fn read<T>(
+    pub fn read<T, E: From<DbError>>(
         &self,
-        work: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
-    ) -> Result<T, DbError> {
-        let mut conn = self.readers.get()?;
+        work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.readers.get().map_err(DbError::from)?;
         work(&mut conn)
     }
 
-    /// Runs writes in one transaction: all of them land, or none. Blocks: call it off the async
-    /// threads.
-    pub fn write<T>(
+    /// Runs writes in one transaction: all of them land, or none. The work's own error (a rule
+    /// it found broken, say) rolls the transaction back and is returned as it was. Blocks: call
+    /// it off the async threads.
+    pub fn write<T, E: From<DbError>>(
         &self,
-        work: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
-    ) -> Result<T, DbError> {
-        let mut conn = self.writer.get()?;
-        conn.transaction(|conn| work(conn))
+        work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.writer.get().map_err(DbError::from)?;
+        let mut failure = None;
+        let outcome = conn.transaction::<T, DbError, _>(|conn| {
+            work(conn).map_err(|error| {
+                failure = Some(error);
+                DbError::RolledBack
+            })
+        });
+        match (outcome, failure) {
+            (Ok(value), _) => Ok(value),
+            (Err(_), Some(error)) => Err(error),
+            (Err(error), None) => Err(E::from(error)),
+        }
     }
 
     /// Answers whether the database takes queries now; the error says why not. On PostgreSQL a

@@ -150,3 +150,20 @@ fn a_failed_transaction_leaves_nothing_behind() -> TestResult {
     assert!(!database.read(|conn| communes::exists(conn, &slug))?);
     Ok(())
 }
+
+#[test]
+fn a_database_that_cannot_be_opened_is_unavailable_not_an_error_of_ours() -> TestResult {
+    let folder = tempfile::tempdir()?;
+    // A folder where the database file should be: SQLite cannot open it.
+    let path = folder.path().join("commune.db");
+    std::fs::create_dir_all(&path)?;
+    let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display()))?;
+    let options = PoolOptions {
+        acquire_timeout: std::time::Duration::from_millis(200),
+        ..PoolOptions::default()
+    };
+    let database = Database::open(&url, &options)?;
+    let result = database.ping();
+    assert!(matches!(result, Err(DbError::Unavailable(_))), "{result:?}");
+    Ok(())
+}

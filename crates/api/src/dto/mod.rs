@@ -1,0 +1,4 @@
+//! Request and response bodies: the JSON contract, separate from domain types and rows.
+
+pub mod common;
+pub mod communes;

@@ -1,0 +1,18 @@
+//! The commune portal's HTTP API and command line.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod fallback;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::{Application, ServeOptions, ShutdownHandle, StartupError};

@@ -1,0 +1,85 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldErrorBody, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Commune portal API",
+        description = "Resolutions (nghị quyết) of Vietnamese communes, their targets (chỉ tiêu) and results, \
+citizen feedback (phản ánh, kiến nghị) and visit counts. JSON everywhere; times are RFC 3339; \
+errors are RFC 9457 `application/problem+json` with a stable `code`. Lists are paginated with \
+`page` and `per_page` (at most 100) and report `total`.",
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
+    ),
+    tags(
+        (name = "health", description = "Liveness and readiness for orchestrators and load balancers"),
+        (name = "communes", description = "Communes (xã): the tenants of the platform"),
+    ),
+    components(schemas(Problem, FieldErrorBody)),
+)]
+struct ApiDoc;
+
+/// The document for the routes `routes::configure` registers; built without a server.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts()
+        .1
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn spec_json() -> Result<String, serde_json::Error> {
+    spec().to_pretty_json().map(|mut json| {
+        json.push('\n');
+        json
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
+
+    /// Fails when the committed document drifts from the code; `UPDATE_OPENAPI=1` rewrites it.
+    #[test]
+    fn committed_openapi_document_matches_the_code() -> Result<(), Box<dyn std::error::Error>> {
+        let generated = spec_json()?;
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(COMMITTED, &generated)?;
+            return Ok(());
+        }
+        let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "openapi/openapi.json differs from the code; run `UPDATE_OPENAPI=1 cargo test -p api openapi` and commit it"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn every_operation_has_a_tag_and_an_operation_id() {
+        for (path, item) in &spec().paths.paths {
+            for operation in [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+                .into_iter()
+                .flatten()
+            {
+                assert!(
+                    operation.tags.as_ref().is_some_and(|t| !t.is_empty()),
+                    "{path} has no tag"
+                );
+                assert!(
+                    operation.operation_id.is_some(),
+                    "{path} has no operation id"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The server: binds its own listener (port 0 in tests), migrates, and shuts down gracefully.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::{Server, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{Condition, ErrorHandlerResponse, ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, ResponseError, web};
+use db::Database;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::{Config, CorsOrigins};
+use crate::error::{ApiError, PROBLEM_JSON};
+use crate::fallback::{RouteTable, no_route};
+use crate::middleware::request_context;
+use crate::state::{AppState, off_the_async_threads};
+use crate::{demo, openapi, routes};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServeOptions {
+    /// Load the demo commune into the database when it is missing.
+    pub demo: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Database(#[from] db::DbError),
+    #[error("loading demo data: {0}")]
+    Demo(ApiError),
+    #[error("BIND_ADDR: cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("OpenAPI document: {0}")]
+    OpenApi(String),
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+    drain_delay: Duration,
+}
+
+/// Stops a running application the way SIGTERM does.
+#[derive(Clone)]
+pub struct ShutdownHandle {
+    server: actix_web::dev::ServerHandle,
+    state: AppState,
+    drain_delay: Duration,
+}
+
+impl ShutdownHandle {
+    /// Reports draining on `/readyz`, waits the drain delay, then stops taking connections and
+    /// lets in-flight requests finish.
+    pub async fn shutdown(&self) {
+        self.state.start_draining();
+        tracing::info!(
+            drain_delay_ms = self.drain_delay.as_millis() as u64,
+            "shutting down"
+        );
+        if !self.drain_delay.is_zero() {
+            tokio::time::sleep(self.drain_delay).await;
+        }
+        self.server.stop(true).await;
+    }
+}
+
+impl Application {
+    pub async fn build(config: Config, options: ServeOptions) -> Result<Self, StartupError> {
+        let db = Database::open(&config.database_url, &config.pool)?;
+        let migrating = db.clone();
+        let applied = off_the_async_threads(move || migrating.migrate())
+            .await
+            .map_err(|e| StartupError::Database(db::DbError::Migration(e.to_string())))?;
+        if !applied.is_empty() {
+            tracing::info!(count = applied.len(), "applied migrations");
+        }
+        if options.demo {
+            let seeding = db.clone();
+            let report = off_the_async_threads(move || seeding.write(demo::load))
+                .await
+                .map_err(StartupError::Demo)?;
+            tracing::info!(communes_added = report.communes_added, "demo data loaded");
+        }
+
+        let spec = openapi::spec();
+        let state = AppState::new(db, config.body_limit, RouteTable::from_openapi(&spec));
+        let listener =
+            TcpListener::bind(&config.bind_addr).map_err(|source| StartupError::Bind {
+                addr: config.bind_addr.clone(),
+                source,
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind {
+                addr: config.bind_addr.clone(),
+                source,
+            })?
+            .port();
+
+        let app_state = web::Data::new(state.clone());
+        let cors_origins = config.cors_origins.clone();
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .app_data(app_state.clone())
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| ApiError::not_found("Resource").into()),
+                )
+                .wrap(ErrorHandlers::new().default_handler(problem_for_bare_error))
+                .wrap(Condition::new(
+                    cors_origins != CorsOrigins::None,
+                    cors(&cors_origins),
+                ))
+                .wrap(from_fn(request_context))
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .split_for_parts();
+            app.service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .url("/api-docs/openapi.json", spec.clone())
+                    .config(utoipa_swagger_ui::Config::default().validator_url("none")),
+            )
+            .service(web::redirect("/docs", "/docs/"))
+            .default_service(web::to(no_route))
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind {
+            addr: config.bind_addr.clone(),
+            source,
+        })?
+        .disable_signals()
+        .shutdown_timeout(config.shutdown_timeout.as_secs());
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+            state,
+            drain_delay: config.shutdown_drain_delay,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        ShutdownHandle {
+            server: self.server.handle(),
+            state: self.state.clone(),
+            drain_delay: self.drain_delay,
+        }
+    }
+
+    /// Serves until SIGTERM, Ctrl-C or a `ShutdownHandle` stops the server, then returns once
+    /// in-flight requests have finished.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.shutdown_handle();
+        let signals = tokio::spawn(async move {
+            wait_for_stop_signal().await;
+            handle.shutdown().await;
+        });
+        let result = self.server.await;
+        signals.abort();
+        if let Err(error) = self.state.db.checkpoint() {
+            tracing::warn!(error = %error, "final checkpoint failed");
+        }
+        tracing::info!("stopped");
+        result
+    }
+}
+
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "cannot listen for SIGTERM; Ctrl-C only");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn cors(origins: &CorsOrigins) -> Cors {
+    let base = Cors::default()
+        .allowed_methods(["GET", "POST", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_NONE_MATCH,
+        ])
+        .allowed_header("idempotency-key")
+        .allowed_header("x-request-id")
+        .expose_headers([header::ETAG, header::RETRY_AFTER, header::LOCATION])
+        .expose_headers(["x-request-id"])
+        .max_age(3600);
+    match origins {
+        CorsOrigins::None => base,
+        CorsOrigins::Any => base.allow_any_origin().send_wildcard(),
+        CorsOrigins::List(list) => list
+            .iter()
+            .fold(base, |cors, origin| cors.allowed_origin(origin)),
+    }
+}
+
+/// Gives a problem body to error responses made outside our handlers (the router, middleware).
+fn problem_for_bare_error<B>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == HeaderValue::from_static(PROBLEM_JSON));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let detail = res.response().error().map_or_else(
+        || status.canonical_reason().unwrap_or("Error").to_owned(),
+        ToString::to_string,
+    );
+    let (req, _) = res.into_parts();
+    let problem = ApiError::Http(status, detail).error_response();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, problem).map_into_right_body(),
+    ))
+}
