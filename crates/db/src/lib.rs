@@ -10,6 +10,7 @@ mod pool;
 pub mod schema;
 #[cfg(feature = "test-support")]
 pub mod scratch;
+pub mod users;
 
 pub use error::DbError;
 pub use migrate::{migration_names, revert_all, run_migrations_one_by_one_up_down_up};

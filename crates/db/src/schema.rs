@@ -34,3 +34,21 @@ diesel::table! {
 
 diesel::joinable!(audit_log -> communes (commune_id));
 diesel::allow_tables_to_appear_in_same_query!(communes, audit_log);
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        commune_id -> Nullable<BigInt>,
+        active -> Bool,
+        token_version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> communes (commune_id));
+diesel::allow_tables_to_appear_in_same_query!(users, communes);
+diesel::allow_tables_to_appear_in_same_query!(users, audit_log);

@@ -4,6 +4,7 @@ pub mod commune;
 pub mod contact;
 pub mod page;
 pub mod text;
+pub mod user;
 pub mod validation;
 
 pub use validation::{FieldError, ValidationErrors};
