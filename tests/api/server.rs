@@ -170,3 +170,27 @@ async fn drop_database_under_the_server(database_url: &str) -> TestResult {
     .await??;
     Ok(())
 }
+
+#[tokio::test]
+async fn two_instances_starting_together_on_one_postgres_database_both_come_up() -> TestResult {
+    let first = spawn_app().await?;
+    if !first.database_url.starts_with("postgres") {
+        // Several instances on one database is the PostgreSQL deployment; SQLite has one server.
+        return Ok(());
+    }
+    // A second fresh database, migrated by two instances at once under the advisory lock.
+    let scratch = tokio::task::spawn_blocking(db::scratch::ScratchDatabase::create).await??;
+    let (a, b) = tokio::join!(
+        e2e::spawn_on_database(scratch.url(), TestOptions::demo()),
+        e2e::spawn_on_database(scratch.url(), TestOptions::demo()),
+    );
+    let (a, b) = (a?, b?);
+    for app in [&a, &b] {
+        assert_eq!(app.get("/readyz").await?.status().as_u16(), 200);
+        let list: serde_json::Value = app.get("/api/v1/communes").await?.json().await?;
+        assert_eq!(list["total"], 1, "the demo commune is loaded once");
+    }
+    drop((a, b));
+    drop(scratch);
+    Ok(())
+}

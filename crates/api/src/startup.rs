@@ -82,10 +82,14 @@ impl Application {
             tracing::info!(count = applied.len(), "applied migrations");
         }
         if options.demo {
-            let seeding = db.clone();
-            let report = off_the_async_threads(move || seeding.write(demo::load))
-                .await
-                .map_err(StartupError::Demo)?;
+            let load = |db: Database| off_the_async_threads(move || db.write(demo::load));
+            // Instances starting together race to add the demo; the loser's transaction fails on
+            // the unique slug and rolls back, and its second look finds everything in place.
+            let report = match load(db.clone()).await {
+                Err(ApiError::Conflict(_)) => load(db.clone()).await,
+                outcome => outcome,
+            }
+            .map_err(StartupError::Demo)?;
             tracing::info!(communes_added = report.communes_added, "demo data loaded");
         }
 

@@ -103,6 +103,17 @@ fn redact_password(url: &str) -> String {
     }
 }
 
+/// libpq waits for an unreachable host forever unless told otherwise; a caller's own
+/// `connect_timeout` in the URL wins.
+fn with_connect_timeout(url: &str, timeout: Duration) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let seconds = timeout.as_secs().max(2);
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout={seconds}")
+}
+
 /// SQLite's `synchronous` level. `Full` syncs the write-ahead log on every commit, so a
 /// committed write survives power loss; `Normal` may lose the last commits on power loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,9 +175,11 @@ impl r2d2::ManageConnection for ConnectionManager {
 
     fn connect(&self) -> Result<DbConnection, ConnectError> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Postgresql)
-                .map_err(|e| ConnectError(e.to_string())),
+            DatabaseUrl::Postgres(url) => {
+                PgConnection::establish(&with_connect_timeout(url, self.options.acquire_timeout))
+                    .map(DbConnection::Postgresql)
+                    .map_err(|e| ConnectError(e.to_string()))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let path = path.to_string_lossy();
                 let mut conn =
@@ -222,6 +235,7 @@ type Pool = r2d2::Pool<ConnectionManager>;
 #[derive(Clone)]
 pub struct Database {
     url: DatabaseUrl,
+    options_timeout: Duration,
     readers: Pool,
     writer: Pool,
 }
@@ -274,6 +288,7 @@ impl Database {
         };
         Self {
             url: url.clone(),
+            options_timeout: options.acquire_timeout,
             readers,
             writer,
         }
@@ -322,10 +337,12 @@ impl Database {
     /// failed connection reports libpq's own message.
     pub fn ping(&self) -> Result<(), DbError> {
         let mut conn = self.readers.get().map_err(|pool_error| match &self.url {
-            DatabaseUrl::Postgres(url) => match PgConnection::establish(url) {
-                Err(e) => DbError::Unavailable(e.to_string()),
-                Ok(_) => DbError::from(pool_error),
-            },
+            DatabaseUrl::Postgres(url) => {
+                match PgConnection::establish(&with_connect_timeout(url, self.options_timeout)) {
+                    Err(e) => DbError::Unavailable(e.to_string()),
+                    Ok(_) => DbError::from(pool_error),
+                }
+            }
             DatabaseUrl::Sqlite(_) => DbError::from(pool_error),
         })?;
         conn.batch_execute("SELECT 1").map_err(DbError::from)
@@ -381,6 +398,23 @@ mod tests {
         assert_eq!(
             DatabaseUrl::parse("sqlite://"),
             Err(UrlError::EmptySqlitePath)
+        );
+    }
+
+    #[test]
+    fn postgres_connections_give_up_on_an_unreachable_host() {
+        let timeout = Duration::from_secs(3);
+        assert_eq!(
+            with_connect_timeout("postgres://h/db", timeout),
+            "postgres://h/db?connect_timeout=3"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?sslmode=require", timeout),
+            "postgres://h/db?sslmode=require&connect_timeout=3"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?connect_timeout=9", timeout),
+            "postgres://h/db?connect_timeout=9"
         );
     }
 
