@@ -16,8 +16,9 @@ pub struct TestApp {
     pub shutdown: ShutdownHandle,
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
     pub database_url: String,
-    // Dropped last: the database outlives the server that uses it.
-    _database: ScratchDatabase,
+    /// The scratch database this app owns (none when started on another app's database).
+    /// Declared last so it is dropped after the server that uses it.
+    database: Option<ScratchDatabase>,
 }
 
 /// Variables a test sets on top of the defaults.
@@ -52,21 +53,20 @@ pub async fn spawn_demo_app() -> Result<TestApp, Box<dyn std::error::Error>> {
 pub async fn spawn_app_with(options: TestOptions) -> Result<TestApp, Box<dyn std::error::Error>> {
     let database = tokio::task::spawn_blocking(ScratchDatabase::create).await??;
     let database_url = database.url().to_owned();
-    start(database, database_url, options).await
+    start(Some(database), database_url, options).await
 }
 
-/// Starts a server on a database that already exists (a restart, or a second instance).
+/// Starts a server on a database that already exists (a restart, or a second instance); the
+/// caller keeps owning that database.
 pub async fn spawn_on_database(
     database_url: &str,
     options: TestOptions,
 ) -> Result<TestApp, Box<dyn std::error::Error>> {
-    // The caller's scratch database keeps ownership; this one is a plain SQLite placeholder.
-    let placeholder = tokio::task::spawn_blocking(ScratchDatabase::sqlite).await??;
-    start(placeholder, database_url.to_owned(), options).await
+    start(None, database_url.to_owned(), options).await
 }
 
 async fn start(
-    database: ScratchDatabase,
+    database: Option<ScratchDatabase>,
     database_url: String,
     options: TestOptions,
 ) -> Result<TestApp, Box<dyn std::error::Error>> {
@@ -95,7 +95,7 @@ async fn start(
         shutdown,
         server,
         database_url,
-        _database: database,
+        database,
     })
 }
 
@@ -117,10 +117,10 @@ impl TestApp {
     }
 
     /// Stops the server as SIGTERM would and waits for it to finish.
-    pub async fn stop(self) -> Result<ScratchDatabase, Box<dyn std::error::Error>> {
+    pub async fn stop(self) -> Result<Option<ScratchDatabase>, Box<dyn std::error::Error>> {
         self.shutdown.shutdown().await;
         self.server.await??;
-        Ok(self._database)
+        Ok(self.database)
     }
 }
 

@@ -6,7 +6,7 @@ use db::{DatabaseUrl, PoolOptions, SqliteSynchronous};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/commune.db";
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:8080";
-const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 /// A variable that is set but cannot be used; the message names it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

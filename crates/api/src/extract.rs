@@ -28,7 +28,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req
             .app_data::<actix_web::web::Data<AppState>>()
-            .map_or(1024 * 1024, |s| s.body_limit);
+            .map_or(crate::config::DEFAULT_BODY_LIMIT, |s| s.body_limit);
         let content_type_ok = is_json(req);
         let declared_length = declared_length(req);
         let mut payload = payload.take();

@@ -13,7 +13,9 @@ pub mod scratch;
 pub mod users;
 
 pub use error::DbError;
-pub use migrate::{migration_names, revert_all, run_migrations_one_by_one_up_down_up};
+pub use migrate::migration_names;
+#[cfg(feature = "test-support")]
+pub use migrate::{revert_all, run_migrations_one_by_one_up_down_up};
 pub use pool::{
     Backend, Database, DatabaseUrl, DbConnection, PoolOptions, SqliteSynchronous, UrlError,
 };

@@ -52,6 +52,7 @@ pub fn migration_names() -> Result<(Vec<String>, Vec<String>), DbError> {
     Ok((sqlite, postgres))
 }
 
+#[cfg(feature = "test-support")]
 /// Applies each pending migration, reverts it and applies it again, so every `down.sql` is
 /// proven to undo its `up.sql`.
 pub fn run_migrations_one_by_one_up_down_up(conn: &mut DbConnection) -> Result<usize, DbError> {
@@ -81,6 +82,7 @@ pub fn run_migrations_one_by_one_up_down_up(conn: &mut DbConnection) -> Result<u
     }
 }
 
+#[cfg(feature = "test-support")]
 /// Reverts every applied migration, newest first.
 pub fn revert_all(conn: &mut DbConnection) -> Result<usize, DbError> {
     let reverted = match conn {

@@ -6,7 +6,7 @@ use domain::page::{PageRequest, Paged};
 use domain::user::{Role, User, Username};
 
 use crate::schema::users;
-use crate::{DbConnection, DbError, now, to_utc};
+use crate::{DbConnection, DbError, now, to_stored, to_utc};
 
 #[derive(Queryable)]
 struct UserRow {
@@ -116,35 +116,31 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, DbError> {
 /// Applies the changes. A new password, a deactivation or a new role or commune moves the token
 /// version on, so every token issued before stops working.
 pub fn update(conn: &mut DbConnection, id: i64, changes: &UserChanges) -> Result<User, DbError> {
-    let before = find(conn, id)?;
-    let revokes = changes.password_hash.is_some()
-        || changes.active == Some(false)
-        || changes
-            .role_and_commune
-            .is_some_and(|rc| rc != (before.role, before.commune_id));
+    let row: UserRow = users::table.find(id).first(conn)?;
+    let (before, old_hash) = row.into_user()?;
     let (role, commune_id) = changes
         .role_and_commune
         .unwrap_or((before.role, before.commune_id));
-    let updated = diesel::update(users::table.find(id))
+    let revokes = changes.password_hash.is_some()
+        || changes.active == Some(false)
+        || (role, commune_id) != (before.role, before.commune_id);
+    let after = User {
+        role,
+        commune_id,
+        active: changes.active.unwrap_or(before.active),
+        token_version: before.token_version + i64::from(revokes),
+        updated_at: to_utc(now()),
+        ..before
+    };
+    diesel::update(users::table.find(id))
         .set((
-            users::role.eq(role.as_str()),
-            users::commune_id.eq(commune_id),
-            users::active.eq(changes.active.unwrap_or(before.active)),
-            users::token_version.eq(if revokes {
-                before.token_version + 1
-            } else {
-                before.token_version
-            }),
-            users::updated_at.eq(now()),
+            users::role.eq(after.role.as_str()),
+            users::commune_id.eq(after.commune_id),
+            users::active.eq(after.active),
+            users::token_version.eq(after.token_version),
+            users::password_hash.eq(changes.password_hash.as_deref().unwrap_or(&old_hash)),
+            users::updated_at.eq(to_stored(after.updated_at)),
         ))
         .execute(conn)?;
-    if updated == 0 {
-        return Err(DbError::NotFound);
-    }
-    if let Some(hash) = &changes.password_hash {
-        diesel::update(users::table.find(id))
-            .set(users::password_hash.eq(hash))
-            .execute(conn)?;
-    }
-    find(conn, id)
+    Ok(after)
 }

@@ -167,3 +167,39 @@ fn a_database_that_cannot_be_opened_is_unavailable_not_an_error_of_ours() -> Tes
     assert!(matches!(result, Err(DbError::Unavailable(_))), "{result:?}");
     Ok(())
 }
+
+#[test]
+fn audit_entries_are_kept_in_order_per_object() -> TestResult {
+    use db::audit::{self, AuditEntry};
+
+    let scratch = ScratchDatabase::create()?;
+    let database = open(&scratch)?;
+    database.migrate()?;
+    let new = commune("truong-xuan", "Xã Trường Xuân")?;
+    let stored = database.write(|conn| communes::insert(conn, &new))?;
+    for (action, after) in [
+        ("commune.create", r#"{"name":"Xã Trường Xuân"}"#),
+        ("commune.update", r#"{"name":"Xã Trường Xuân (mới)"}"#),
+    ] {
+        let entry = AuditEntry {
+            actor: "quantri",
+            commune_id: Some(stored.id),
+            action,
+            object_type: "commune",
+            object_id: "truong-xuan".to_owned(),
+            before: None,
+            after: Some(after.to_owned()),
+            request_id: Some("3f2a9c1e0b7d4c55"),
+        };
+        database.write(|conn| audit::record(conn, &entry))?;
+    }
+    let history = database.read(|conn| audit::for_object(conn, "commune", "truong-xuan"))?;
+    let actions: Vec<_> = history.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["commune.create", "commune.update"]);
+    assert_eq!(
+        history[1].after.as_deref(),
+        Some(r#"{"name":"Xã Trường Xuân (mới)"}"#)
+    );
+    assert!(history[0].at() <= history[1].at());
+    Ok(())
+}

@@ -73,16 +73,6 @@ pub struct Paged<T> {
     pub request: PageRequest,
 }
 
-impl<T> Paged<T> {
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
-        Paged {
-            items: self.items.into_iter().map(f).collect(),
-            total: self.total,
-            request: self.request,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
