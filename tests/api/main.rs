@@ -1,6 +1,9 @@
 //! End-to-end tests: one binary, each test with its own server and database.
 
+mod auth;
+mod cli;
 mod communes;
 mod docs;
 mod errors;
+mod permissions;
 mod server;

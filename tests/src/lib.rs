@@ -10,6 +10,11 @@ use db::scratch::ScratchDatabase;
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
+/// The signing key every test server uses, so tests can forge and expire tokens on purpose.
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0001";
+/// The password of the demo accounts (`admin`, `editor`, `officer`) in tests.
+pub const DEMO_PASSWORD: &str = "mật khẩu thử nghiệm";
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -75,6 +80,8 @@ async fn start(
         ("BIND_ADDR", "127.0.0.1:0".to_owned()),
         ("WORKERS", "2".to_owned()),
         ("DATABASE_POOL_SIZE", "4".to_owned()),
+        ("JWT_SECRET", TEST_JWT_SECRET.to_owned()),
+        ("DEMO_PASSWORD", DEMO_PASSWORD.to_owned()),
     ]);
     env.extend(options.env.iter().map(|(k, v)| (*k, v.clone())));
     let config = Config::from_lookup(|name| env.get(name).cloned())?;
@@ -106,6 +113,28 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
         self.client.get(self.url(path)).send().await
+    }
+
+    /// Signs in and returns the access token; fails the test on any other answer.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<String, Box<dyn std::error::Error>> {
+        let response = self
+            .post_json(
+                "/api/v1/auth/login",
+                &serde_json::json!({"username": username, "password": password}),
+            )
+            .await?;
+        assert_eq!(response.status().as_u16(), 200, "login of {username}");
+        let body: serde_json::Value = response.json().await?;
+        Ok(body["access_token"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Signs in as one of the demo accounts.
+    pub async fn login_demo(&self, username: &str) -> Result<String, Box<dyn std::error::Error>> {
+        self.login(username, DEMO_PASSWORD).await
     }
 
     pub async fn post_json(

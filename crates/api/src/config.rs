@@ -1,5 +1,7 @@
 //! Configuration, read once from environment variables at start.
 
+use std::fmt;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use db::{DatabaseUrl, PoolOptions, SqliteSynchronous};
@@ -15,6 +17,28 @@ pub struct ConfigError {
     pub var: &'static str,
     pub reason: String,
 }
+
+/// A secret that never prints: `Debug` shows its length only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({} bytes)", self.0.len())
+    }
+}
+
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -48,6 +72,15 @@ pub struct Config {
     pub shutdown_drain_delay: Duration,
     /// HTTP worker threads; actix chooses (one per core) when unset.
     pub workers: Option<usize>,
+    /// Signs access tokens (HS256). Required unless serving the demo.
+    pub jwt_secret: Option<Secret>,
+    pub jwt_ttl: Duration,
+    /// Failed logins allowed per username and per client address in a minute.
+    pub login_rate_limit: u32,
+    /// Proxies whose `X-Forwarded-For` is believed; everyone else is known by the socket.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The demo accounts' password; printed once at start when unset.
+    pub demo_password: Option<Secret>,
 }
 
 impl Config {
@@ -121,6 +154,34 @@ impl Config {
             shutdown_drain_delay: number(&var, "SHUTDOWN_DRAIN_DELAY_MS", 0..=600_000)?
                 .map_or(Duration::ZERO, Duration::from_millis),
             workers: number(&var, "WORKERS", 1..=256)?,
+            jwt_secret: match var("JWT_SECRET") {
+                Some(secret) if secret.len() < MIN_JWT_SECRET_BYTES => {
+                    return Err(invalid(
+                        "JWT_SECRET",
+                        format!(
+                            "must be at least {MIN_JWT_SECRET_BYTES} bytes (for example: openssl rand -hex 32)"
+                        ),
+                    ));
+                }
+                secret => secret.map(|s| Secret::new(s.into_bytes())),
+            },
+            jwt_ttl: number(&var, "JWT_TTL_SECS", 60..=86_400)?
+                .map_or(Duration::from_secs(15 * 60), Duration::from_secs),
+            login_rate_limit: number(&var, "LOGIN_RATE_LIMIT", 1..=100_000)?.unwrap_or(5),
+            trusted_proxies: var("TRUSTED_PROXIES")
+                .map_or(Ok(Vec::new()), |list| parse_addresses(&list))?,
+            demo_password: match var("DEMO_PASSWORD") {
+                Some(password) if password.chars().count() < domain::user::MIN_PASSWORD_CHARS => {
+                    return Err(invalid(
+                        "DEMO_PASSWORD",
+                        format!(
+                            "must be at least {} characters",
+                            domain::user::MIN_PASSWORD_CHARS
+                        ),
+                    ));
+                }
+                password => password.map(|p| Secret::new(p.into_bytes())),
+            },
         })
     }
 }
@@ -154,6 +215,21 @@ where
             ),
         )),
     }
+}
+
+fn parse_addresses(list: &str) -> Result<Vec<IpAddr>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|address| !address.is_empty())
+        .map(|address| {
+            address.parse().map_err(|_| {
+                invalid(
+                    "TRUSTED_PROXIES",
+                    format!("{address:?} is not an IP address such as 10.0.0.2"),
+                )
+            })
+        })
+        .collect()
 }
 
 fn parse_origins(list: &str) -> Result<Vec<String>, ConfigError> {
@@ -245,6 +321,53 @@ mod tests {
         assert_eq!(
             config(&[("CORS_ALLOWED_ORIGINS", "*")]).map(|c| c.cors_origins),
             Ok(CorsOrigins::Any)
+        );
+    }
+
+    #[test]
+    fn auth_settings_are_checked() {
+        let short = config(&[("JWT_SECRET", "too-short")]).err();
+        assert_eq!(short.map(|e| e.var), Some("JWT_SECRET"));
+        let secret = "k".repeat(32);
+        let ok = config(&[
+            ("JWT_SECRET", &secret),
+            ("TRUSTED_PROXIES", "10.0.0.2, ::1"),
+        ])
+        .ok();
+        assert_eq!(ok.as_ref().map(|c| c.trusted_proxies.len()), Some(2));
+        assert_eq!(
+            ok.as_ref().map(|c| c.jwt_ttl),
+            Some(Duration::from_secs(900))
+        );
+        assert_eq!(ok.map(|c| c.login_rate_limit), Some(5));
+        assert_eq!(
+            config(&[("TRUSTED_PROXIES", "proxy.local")])
+                .err()
+                .map(|e| e.var),
+            Some("TRUSTED_PROXIES")
+        );
+        assert_eq!(
+            config(&[("JWT_TTL_SECS", "5")]).err().map(|e| e.var),
+            Some("JWT_TTL_SECS")
+        );
+        assert_eq!(
+            config(&[("DEMO_PASSWORD", "short")]).err().map(|e| e.var),
+            Some("DEMO_PASSWORD")
+        );
+    }
+
+    #[test]
+    fn printing_the_config_hides_secrets() {
+        let shown = format!(
+            "{:?}",
+            config(&[
+                ("JWT_SECRET", &"s3cr3t".repeat(8)),
+                ("DEMO_PASSWORD", "mật khẩu thử nghiệm")
+            ])
+        );
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("mật khẩu"),
+            "{shown}"
         );
     }
 

@@ -1,19 +1,29 @@
-//! Demo data: Xã Trường Xuân as its own portal page shows it. Compiled in, so `serve --demo`
-//! runs from any folder.
+//! Demo data: Xã Trường Xuân as its own portal page shows it, and one account per role. Compiled
+//! in, so `serve --demo` runs from any folder.
 
-use db::audit::{self, AuditEntry};
-use db::{DbConnection, communes};
+use db::{DbConnection, communes, users};
 use domain::commune::{CommuneInput, NewCommune};
+use domain::user::{Role, Username};
 
+use crate::audit::{Auditor, Change};
+use crate::auth::hash_password_blocking;
+use crate::dto::auth::UserResponse;
 use crate::dto::communes::CommuneResponse;
 use crate::error::ApiError;
 
 pub const DEMO_COMMUNE_SLUG: &str = "truong-xuan";
+/// The demo accounts: an admin, and an editor and an officer of Xã Trường Xuân.
+pub const DEMO_ACCOUNTS: [(&str, Role); 3] = [
+    ("admin", Role::Admin),
+    ("editor", Role::Editor),
+    ("officer", Role::Officer),
+];
 
 /// What loading the demo did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct DemoReport {
     pub communes_added: usize,
+    pub accounts_added: Vec<String>,
 }
 
 fn truong_xuan() -> Result<NewCommune, ApiError> {
@@ -30,28 +40,72 @@ fn truong_xuan() -> Result<NewCommune, ApiError> {
     .map_err(|e| ApiError::Internal(format!("demo commune is invalid: {e}")))
 }
 
-/// Adds what the demo needs and the database lacks; running it again adds nothing.
-pub fn load(conn: &mut DbConnection) -> Result<DemoReport, ApiError> {
+/// Adds what the demo needs and the database lacks; running it again adds nothing. Accounts are
+/// added only to a database with no users at all, so a real deployment never gets them.
+pub fn load(conn: &mut DbConnection, password: &str) -> Result<DemoReport, ApiError> {
+    let auditor = Auditor::without_request("system");
     let mut report = DemoReport::default();
-    let commune = truong_xuan()?;
-    if !communes::exists(conn, &commune.slug)? {
-        let stored = communes::insert(conn, &commune)?;
-        let after = serde_json::to_string(&CommuneResponse::from(stored.clone()))
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        audit::record(
+    let new = truong_xuan()?;
+    let commune = if communes::exists(conn, &new.slug)? {
+        communes::find_by_slug(conn, &new.slug)?
+    } else {
+        let commune = communes::insert(conn, &new)?;
+        let after = CommuneResponse::from(commune.clone());
+        auditor.record(
             conn,
-            &AuditEntry {
-                actor: "system",
-                commune_id: Some(stored.id),
+            Change::<CommuneResponse, _> {
                 action: "commune.create",
                 object_type: "commune",
-                object_id: stored.slug.to_string(),
+                object_id: commune.slug.to_string(),
+                commune_id: Some(commune.id),
                 before: None,
-                after: Some(after),
-                request_id: None,
+                after: Some(&after),
             },
         )?;
         report.communes_added += 1;
+        commune
+    };
+    if users::count(conn)? > 0 {
+        return Ok(report);
+    }
+    for (name, role) in DEMO_ACCOUNTS {
+        let username =
+            Username::parse(name).map_err(|e| ApiError::Internal(format!("demo username: {e}")))?;
+        let commune_id = (role != Role::Admin).then_some(commune.id);
+        let hash = hash_password_blocking(password)?;
+        let user = users::insert(
+            conn,
+            &users::NewUser {
+                username: &username,
+                password_hash: &hash,
+                role,
+                commune_id,
+            },
+        )?;
+        let after = UserResponse::new(user.clone(), commune_id.map(|_| commune.slug.to_string()));
+        auditor.record(
+            conn,
+            Change::<UserResponse, _> {
+                action: "user.create",
+                object_type: "user",
+                object_id: user.id.to_string(),
+                commune_id,
+                before: None,
+                after: Some(&after),
+            },
+        )?;
+        report.accounts_added.push(name.to_owned());
     }
     Ok(report)
+}
+
+/// A password for the demo accounts when `DEMO_PASSWORD` is not set: 20 characters without
+/// look-alikes, about 110 bits.
+pub fn random_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..20)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
 }

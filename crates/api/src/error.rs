@@ -59,8 +59,19 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     #[error(transparent)]
     Validation(#[from] ValidationErrors),
+    /// No usable credentials: a missing, malformed, forged, expired or revoked token, or a
+    /// failed login. `token_presented` says whether a token came with the request.
+    #[error("unauthorized: {reason}")]
+    Unauthorized {
+        reason: &'static str,
+        token_presented: bool,
+    },
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("too many requests; retry after {0} s")]
+    RateLimited(u64),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("shutting down")]
@@ -83,7 +94,10 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::Validation(_) => "validation_failed",
+            Self::Unauthorized { .. } => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
             Self::Conflict(_) => "conflict",
+            Self::RateLimited(_) => "rate_limited",
             Self::Unavailable(_) => "service_unavailable",
             Self::ShuttingDown => "shutting_down",
             Self::Http(status, _) => http_code(*status),
@@ -105,7 +119,10 @@ impl ApiError {
                 format!("The request body is larger than {limit} bytes.")
             }
             Self::Validation(_) => "The request has invalid fields.".to_owned(),
+            Self::Unauthorized { reason, .. } => (*reason).to_owned(),
+            Self::Forbidden(reason) => reason.clone(),
             Self::Conflict(reason) => reason.clone(),
+            Self::RateLimited(seconds) => format!("Too many attempts; try again in {seconds} s."),
             Self::Unavailable(_) => {
                 "The service cannot answer right now; try again shortly.".to_owned()
             }
@@ -158,7 +175,10 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             Self::Http(status, _) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -184,6 +204,20 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(_) | Self::ShuttingDown => {
                 response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            Self::RateLimited(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
+            Self::Unauthorized {
+                token_presented, ..
+            } => {
+                // RFC 6750: say the token is bad only when one was sent.
+                let challenge = if *token_presented {
+                    r#"Bearer realm="commune-api", error="invalid_token""#
+                } else {
+                    r#"Bearer realm="commune-api""#
+                };
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
             }
             _ => {}
         }
@@ -282,6 +316,16 @@ mod tests {
             ),
             (ApiError::Conflict("taken".into()), 409, "conflict"),
             (
+                ApiError::Unauthorized {
+                    reason: "Sign in first.",
+                    token_presented: false,
+                },
+                401,
+                "unauthorized",
+            ),
+            (ApiError::Forbidden("Not yours.".into()), 403, "forbidden"),
+            (ApiError::RateLimited(30), 429, "rate_limited"),
+            (
                 ApiError::Unavailable("pool timed out".into()),
                 503,
                 "service_unavailable",
@@ -330,6 +374,31 @@ mod tests {
             let (_, _, body) = render(&error);
             assert!(!body.to_string().contains("10.0.0.5"), "{body}");
         }
+    }
+
+    #[test]
+    fn refusals_carry_their_challenge_and_retry_time() {
+        let response = ApiError::Unauthorized {
+            reason: "x",
+            token_presented: true,
+        }
+        .error_response();
+        let challenge = response
+            .headers()
+            .get(header::WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok());
+        assert_eq!(
+            challenge,
+            Some(r#"Bearer realm="commune-api", error="invalid_token""#)
+        );
+        let response = ApiError::RateLimited(42).error_response();
+        assert_eq!(
+            response
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok()),
+            Some("42")
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The commune portal's HTTP API and command line.
 
+pub mod audit;
+pub mod auth;
 pub mod cli;
+pub mod client_ip;
 pub mod config;
 pub mod demo;
 pub mod dto;
@@ -9,6 +12,7 @@ pub mod extract;
 pub mod fallback;
 pub mod middleware;
 pub mod openapi;
+pub mod ratelimit;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -29,6 +29,18 @@ fn main() -> ExitCode {
         Command::Serve { demo } => serve(config, ServeOptions { demo }),
         Command::Migrate => migrate(&config),
         Command::Openapi => ExitCode::SUCCESS,
+        Command::User { command } => {
+            let outcome = Database::open(&config.database_url, &config.pool)
+                .map_err(api::error::ApiError::from)
+                .and_then(|db| api::cli::run_user_command(&db, command, &mut std::io::stdin()));
+            match outcome {
+                Ok(message) => {
+                    println!("{message}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(&problem_text(&error)),
+            }
+        }
     }
 }
 
@@ -44,7 +56,10 @@ fn serve(config: Config, options: ServeOptions) -> ExitCode {
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => fail(&error),
+        Err(error) => {
+            tracing::error!(error = %error, "the server stopped on an error");
+            fail(&error)
+        }
     }
 }
 
@@ -66,8 +81,20 @@ fn migrate(config: &Config) -> ExitCode {
     }
 }
 
+/// A CLI error in words: validation errors name their fields.
+fn problem_text(error: &api::error::ApiError) -> String {
+    match error {
+        api::error::ApiError::Validation(errors) => errors
+            .errors()
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
 fn fail(error: &dyn std::fmt::Display) -> ExitCode {
-    tracing::error!(error = %error, "failed");
     eprintln!("error: {error}");
     ExitCode::FAILURE
 }

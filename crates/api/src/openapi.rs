@@ -1,7 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use actix_web::App;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldErrorBody, Problem};
@@ -19,10 +20,28 @@ errors are RFC 9457 `application/problem+json` with a stable `code`. Lists are p
     tags(
         (name = "health", description = "Liveness and readiness for orchestrators and load balancers"),
         (name = "communes", description = "Communes (xã): the tenants of the platform"),
+        (name = "auth", description = "Signing in and the signed-in user"),
+        (name = "users", description = "User accounts (admins only)"),
     ),
     components(schemas(Problem, FieldErrorBody)),
+    modifiers(&BearerAuth),
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` scheme that protected operations list in their `security`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("JWT")
+            .description(Some("An access token from POST /api/v1/auth/login."))
+            .build();
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
 
 /// The document for the routes `routes::configure` registers; built without a server.
 pub fn spec() -> utoipa::openapi::OpenApi {
@@ -62,6 +81,29 @@ mod tests {
             "openapi/openapi.json differs from the code; run `UPDATE_OPENAPI=1 cargo test -p api openapi` and commit it"
         );
         Ok(())
+    }
+
+    #[test]
+    fn protected_operations_declare_bearer_and_their_401() {
+        let spec = spec();
+        let has_scheme = spec
+            .components
+            .as_ref()
+            .is_some_and(|c| c.security_schemes.contains_key("bearer"));
+        assert!(has_scheme);
+        for (path, item) in &spec.paths.paths {
+            for operation in [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+                .into_iter()
+                .flatten()
+            {
+                if operation.security.is_some() {
+                    assert!(
+                        operation.responses.responses.contains_key("401"),
+                        "{path} lacks its 401"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

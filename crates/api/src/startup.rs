@@ -12,7 +12,8 @@ use db::Database;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::config::{Config, CorsOrigins};
+use crate::auth::PasswordHasher;
+use crate::config::{Config, CorsOrigins, Secret};
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::fallback::{RouteTable, no_route};
 use crate::middleware::request_context;
@@ -36,8 +37,12 @@ pub enum StartupError {
         addr: String,
         source: std::io::Error,
     },
-    #[error("OpenAPI document: {0}")]
-    OpenApi(String),
+    #[error(
+        "JWT_SECRET: required (at least 32 bytes, for example from `openssl rand -hex 32`); only `serve --demo` runs without it"
+    )]
+    MissingJwtSecret,
+    #[error("password hashing: {0}")]
+    Hashing(ApiError),
 }
 
 pub struct Application {
@@ -73,6 +78,16 @@ impl ShutdownHandle {
 
 impl Application {
     pub async fn build(config: Config, options: ServeOptions) -> Result<Self, StartupError> {
+        let jwt_secret = match (&config.jwt_secret, options.demo) {
+            (Some(secret), _) => secret.clone(),
+            (None, true) => {
+                tracing::warn!(
+                    "JWT_SECRET is not set: demo mode signs tokens with a random key, so they end with this process"
+                );
+                Secret::new(rand::random::<[u8; 32]>().to_vec())
+            }
+            (None, false) => return Err(StartupError::MissingJwtSecret),
+        };
         let db = Database::open(&config.database_url, &config.pool)?;
         let migrating = db.clone();
         let applied = off_the_async_threads(move || migrating.migrate())
@@ -82,7 +97,15 @@ impl Application {
             tracing::info!(count = applied.len(), "applied migrations");
         }
         if options.demo {
-            let load = |db: Database| off_the_async_threads(move || db.write(demo::load));
+            let given = config
+                .demo_password
+                .as_ref()
+                .map(|p| String::from_utf8_lossy(p.expose()).into_owned());
+            let password = given.clone().unwrap_or_else(demo::random_password);
+            let load = |db: Database| {
+                let password = password.clone();
+                off_the_async_threads(move || db.write(|conn| demo::load(conn, &password)))
+            };
             // Instances starting together race to add the demo; the loser's transaction fails on
             // the unique slug and rolls back, and its second look finds everything in place.
             let report = match load(db.clone()).await {
@@ -90,11 +113,35 @@ impl Application {
                 outcome => outcome,
             }
             .map_err(StartupError::Demo)?;
-            tracing::info!(communes_added = report.communes_added, "demo data loaded");
+            tracing::info!(
+                communes_added = report.communes_added,
+                accounts_added = report.accounts_added.len(),
+                "demo data loaded"
+            );
+            if !report.accounts_added.is_empty() && given.is_none() {
+                // Demo mode only: the one place a password is ever shown, on the terminal.
+                println!(
+                    "\nDemo accounts ({}) were created with the password:\n\n    {password}\n\nIt is shown once; set DEMO_PASSWORD to choose it.\n",
+                    report.accounts_added.join(", ")
+                );
+            }
         }
+        let concurrency =
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        let hasher =
+            off_the_async_threads(move || Ok::<_, ApiError>(PasswordHasher::new(concurrency)))
+                .await
+                .and_then(|built| built)
+                .map_err(StartupError::Hashing)?;
 
         let spec = openapi::spec();
-        let state = AppState::new(db, config.body_limit, RouteTable::from_openapi(&spec));
+        let state = AppState::new(
+            db,
+            &config,
+            &jwt_secret,
+            RouteTable::from_openapi(&spec),
+            hasher,
+        );
         let listener =
             TcpListener::bind(&config.bind_addr).map_err(|source| StartupError::Bind {
                 addr: config.bind_addr.clone(),

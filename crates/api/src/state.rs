@@ -1,29 +1,52 @@
 //! What every request can reach: the database and the server's own state.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use actix_web::web;
 use db::{Database, DbConnection, DbError};
 use tracing::Span;
 
+use crate::auth::{JwtKeys, PasswordHasher};
+use crate::config::{Config, Secret};
 use crate::error::ApiError;
 use crate::fallback::RouteTable;
+use crate::ratelimit::RateLimiter;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Database,
     pub body_limit: usize,
     pub routes: Arc<RouteTable>,
+    pub jwt: Arc<JwtKeys>,
+    pub hasher: PasswordHasher,
+    /// Failed logins, keyed `user:NAME` and `ip:ADDRESS`.
+    pub login_limiter: Arc<RateLimiter>,
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
     draining: Arc<AtomicBool>,
 }
 
 impl AppState {
-    pub fn new(db: Database, body_limit: usize, routes: RouteTable) -> Self {
+    pub fn new(
+        db: Database,
+        config: &Config,
+        jwt_secret: &Secret,
+        routes: RouteTable,
+        hasher: PasswordHasher,
+    ) -> Self {
         Self {
             db,
-            body_limit,
+            body_limit: config.body_limit,
             routes: Arc::new(routes),
+            jwt: Arc::new(JwtKeys::new(jwt_secret, config.jwt_ttl)),
+            hasher,
+            login_limiter: Arc::new(RateLimiter::new(
+                config.login_rate_limit,
+                Duration::from_secs(60),
+            )),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             draining: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -33,7 +56,16 @@ impl AppState {
     pub fn for_limit_tests(body_limit: usize) -> Self {
         let url = db::DatabaseUrl::Sqlite("/nonexistent/never-opened.db".into());
         let db = Database::open_lazily(&url, &db::PoolOptions::default());
-        Self::new(db, body_limit, RouteTable::default())
+        let mut config = Config::from_lookup(|_| None).unwrap_or_else(|_| unreachable!());
+        config.body_limit = body_limit;
+        let hasher = PasswordHasher::new(1).unwrap_or_else(|_| unreachable!());
+        Self::new(
+            db,
+            &config,
+            &Secret::new(vec![7; 32]),
+            RouteTable::default(),
+            hasher,
+        )
     }
 
     /// Set once shutdown starts: `/readyz` answers 503 from then on.

@@ -142,3 +142,44 @@ pub fn insert(conn: &mut DbConnection, commune: &NewCommune) -> Result<Commune, 
         .execute(conn)?;
     find_by_slug(conn, &commune.slug)
 }
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Commune, DbError> {
+    let row: CommuneRow = communes::table.find(id).first(conn)?;
+    row.try_into()
+}
+
+/// Replaces the commune's details (its slug stays: it is the commune's name in URLs).
+pub fn update(conn: &mut DbConnection, id: i64, commune: &NewCommune) -> Result<Commune, DbError> {
+    let contact = &commune.feedback_contact;
+    let updated = diesel::update(communes::table.find(id))
+        .set((
+            communes::name.eq(&commune.name),
+            communes::district.eq(commune.district.as_deref()),
+            communes::province.eq(commune.province.as_deref()),
+            communes::feedback_address.eq(contact.address.as_deref()),
+            communes::feedback_phone.eq(contact.phone.as_deref()),
+            communes::feedback_email.eq(contact.email.as_deref()),
+            communes::time_zone.eq(commune.time_zone.name()),
+            communes::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(DbError::NotFound);
+    }
+    find(conn, id)
+}
+
+/// The slugs of the given communes, for lists that name each item's commune.
+pub fn slugs_by_id(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let pairs: Vec<(i64, String)> = communes::table
+        .filter(communes::id.eq_any(ids))
+        .select((communes::id, communes::slug))
+        .load(conn)?;
+    Ok(pairs.into_iter().collect())
+}

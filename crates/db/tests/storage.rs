@@ -203,3 +203,26 @@ fn audit_entries_are_kept_in_order_per_object() -> TestResult {
     assert!(history[0].at() <= history[1].at());
     Ok(())
 }
+
+#[test]
+fn updating_a_commune_keeps_its_slug_and_moves_updated_at() -> TestResult {
+    let scratch = ScratchDatabase::create()?;
+    let database = open(&scratch)?;
+    database.migrate()?;
+    let original = commune("truong-xuan", "Xã Trường Xuân")?;
+    let stored = database.write(|conn| communes::insert(conn, &original))?;
+    let renamed = NewCommune {
+        name: "Xã Trường Xuân mới".into(),
+        ..commune("truong-xuan", "x")?
+    };
+    let updated = database.write(|conn| communes::update(conn, stored.id, &renamed))?;
+    assert_eq!(
+        (updated.slug.as_str(), updated.name.as_str()),
+        ("truong-xuan", "Xã Trường Xuân mới")
+    );
+    assert!(updated.updated_at >= stored.updated_at);
+    assert_eq!(updated.created_at, stored.created_at);
+    let missing = database.write(|conn| communes::update(conn, 9999, &renamed));
+    assert!(matches!(missing, Err(DbError::NotFound)), "{missing:?}");
+    Ok(())
+}

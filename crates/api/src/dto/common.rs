@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use domain::page::Paged;
 use domain::validation::ValidationErrors;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// One page of a list.
@@ -23,6 +23,16 @@ impl<T: ToSchema> ListResponse<T> {
             items: paged.items.into_iter().map(convert).collect(),
         }
     }
+}
+
+/// For `Option<Option<T>>` fields with `#[serde(default)]`: absent stays `None` ("leave as
+/// is"), `null` becomes `Some(None)` ("clear"), a value `Some(Some(v))`.
+pub fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Parses an RFC 3339 time from a query parameter. A `+` in a query string arrives as a space
