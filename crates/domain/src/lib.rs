@@ -2,7 +2,14 @@
 
 pub mod commune;
 pub mod contact;
+pub mod evaluation;
+pub mod import;
+pub mod measure;
+pub mod number;
 pub mod page;
+pub mod records;
+pub mod resolution;
+pub mod target_parser;
 pub mod text;
 pub mod user;
 pub mod validation;

@@ -59,6 +59,11 @@ impl ValidationErrors {
         }
     }
 
+    /// Adds every failure of `other`.
+    pub fn merge(&mut self, other: ValidationErrors) {
+        self.errors.extend(other.errors);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
