@@ -36,6 +36,14 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Import a resolution from a UTF-8 text file into a commune (a draft unless --publish).
+    Import {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        commune: String,
+        #[arg(long)]
+        publish: bool,
+    },
     /// Manage user accounts; works while a server runs on the same database.
     User {
         #[command(subcommand)]
@@ -157,6 +165,59 @@ pub fn run_user_command(
             ))
         }
     }
+}
+
+/// Imports a resolution file; says what it read. Works while a server runs on the database.
+pub fn run_import(
+    database: &Database,
+    file: &std::path::Path,
+    commune: &str,
+    publish: bool,
+) -> Result<String, ApiError> {
+    database.migrate()?;
+    let bytes = std::fs::read(file)
+        .map_err(|e| invalid("file", format!("reading {}: {e}", file.display())))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| invalid("file", "the file is not UTF-8 text"))?;
+    let text = domain::text::normalize(&text).map_err(|e| invalid("file", e))?;
+    let slug = CommuneSlug::parse(commune).map_err(|e| invalid("commune", e))?;
+    let auditor = Auditor::without_request("cli");
+    database.write(|conn| {
+        let commune = communes::find_by_slug(conn, &slug).map_err(|e| match e {
+            DbError::NotFound => ApiError::not_found(&format!("Commune {slug}")),
+            other => other.into(),
+        })?;
+        let (resolution, response) =
+            crate::routes::resolutions::import_into(conn, &commune, &text, publish)?;
+        auditor.record(
+            conn,
+            Change::<crate::dto::resolutions::ResolutionSummary, _> {
+                action: "resolution.import",
+                object_type: "resolution",
+                object_id: resolution.id.to_string(),
+                commune_id: Some(commune.id),
+                before: None,
+                after: Some(&response.resolution.summary),
+            },
+        )?;
+        let review = response
+            .targets
+            .iter()
+            .filter(|t| t.measures.iter().any(|m| m.needs_review))
+            .count();
+        let mut message = format!(
+            "imported resolution {} ({}) with {} targets, {} to review, as {}",
+            resolution.id,
+            resolution.fields.title,
+            response.targets.len(),
+            review,
+            resolution.status.as_str()
+        );
+        for warning in &response.warnings {
+            message.push_str(&format!("\nwarning: {warning}"));
+        }
+        Ok(message)
+    })
 }
 
 fn change_user(

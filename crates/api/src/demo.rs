@@ -12,6 +12,8 @@ use crate::dto::communes::CommuneResponse;
 use crate::error::ApiError;
 
 pub const DEMO_COMMUNE_SLUG: &str = "truong-xuan";
+/// The commune's portal page: its 2023 resolution with 29 targets, published 13/03/2023 14:51:27.
+pub const SEED_PAGE: &str = include_str!("../../../fixtures/truong-xuan-2023.txt");
 /// The demo accounts: an admin, and an editor and an officer of Xã Trường Xuân.
 pub const DEMO_ACCOUNTS: [(&str, Role); 3] = [
     ("admin", Role::Admin),
@@ -23,6 +25,7 @@ pub const DEMO_ACCOUNTS: [(&str, Role); 3] = [
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct DemoReport {
     pub communes_added: usize,
+    pub resolutions_added: usize,
     pub accounts_added: Vec<String>,
 }
 
@@ -65,6 +68,23 @@ pub fn load(conn: &mut DbConnection, password: &str) -> Result<DemoReport, ApiEr
         report.communes_added += 1;
         commune
     };
+    if db::resolutions::count_for_commune(conn, commune.id)? == 0 {
+        // Published as the portal published it; no results are invented.
+        let (resolution, response) =
+            crate::routes::resolutions::import_into(conn, &commune, SEED_PAGE, true)?;
+        auditor.record(
+            conn,
+            Change::<crate::dto::resolutions::ResolutionSummary, _> {
+                action: "resolution.import",
+                object_type: "resolution",
+                object_id: resolution.id.to_string(),
+                commune_id: Some(commune.id),
+                before: None,
+                after: Some(&response.resolution.summary),
+            },
+        )?;
+        report.resolutions_added += 1;
+    }
     if users::count(conn)? > 0 {
         return Ok(report);
     }

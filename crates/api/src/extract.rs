@@ -44,6 +44,49 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A `text/plain` body in UTF-8, normalized to NFC, NUL refused.
+pub struct PlainText(pub String);
+
+impl FromRequest for PlainText {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<actix_web::web::Data<AppState>>()
+            .map_or(crate::config::DEFAULT_BODY_LIMIT, |s| s.body_limit);
+        let content_type_ok = match req.mime_type() {
+            Ok(Some(mime)) => {
+                mime.type_() == "text"
+                    && mime.subtype() == "plain"
+                    && mime
+                        .get_param("charset")
+                        .is_none_or(|c| c.as_str().eq_ignore_ascii_case("utf-8"))
+            }
+            _ => false,
+        };
+        let declared_length = declared_length(req);
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "text/plain; charset=utf-8".to_owned(),
+                ));
+            }
+            let body = read_body(&mut payload, limit, declared_length).await?;
+            let text = String::from_utf8(body.to_vec())
+                .map_err(|e| ApiError::MalformedBody(format!("the text is not UTF-8 ({e})")))?;
+            normalize(&text).map(PlainText).map_err(|e| {
+                ApiError::Validation(ValidationErrors::single(
+                    "body",
+                    "contains_nul",
+                    e.to_string(),
+                ))
+            })
+        })
+    }
+}
+
 /// Query parameters, with text normalized like bodies and errors naming the parameter.
 pub struct Query<T>(pub T);
 

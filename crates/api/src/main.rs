@@ -29,6 +29,22 @@ fn main() -> ExitCode {
         Command::Serve { demo } => serve(config, ServeOptions { demo }),
         Command::Migrate => migrate(&config),
         Command::Openapi => ExitCode::SUCCESS,
+        Command::Import {
+            file,
+            commune,
+            publish,
+        } => {
+            let outcome = Database::open(&config.database_url, &config.pool)
+                .map_err(api::error::ApiError::from)
+                .and_then(|db| api::cli::run_import(&db, &file, &commune, publish));
+            match outcome {
+                Ok(message) => {
+                    println!("{message}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(&problem_text(&error)),
+            }
+        }
         Command::User { command } => {
             let outcome = Database::open(&config.database_url, &config.pool)
                 .map_err(api::error::ApiError::from)

@@ -20,6 +20,7 @@ errors are RFC 9457 `application/problem+json` with a stable `code`. Lists are p
     tags(
         (name = "health", description = "Liveness and readiness for orchestrators and load balancers"),
         (name = "communes", description = "Communes (xã): the tenants of the platform"),
+        (name = "resolutions", description = "Resolutions (nghị quyết), their targets (chỉ tiêu), measures, progress reports and scorecards"),
         (name = "auth", description = "Signing in and the signed-in user"),
         (name = "users", description = "User accounts (admins only)"),
     ),

@@ -13,6 +13,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::PasswordHasher;
+use crate::cache::{cache_public_reads, poll_data_versions};
 use crate::config::{Config, CorsOrigins, Secret};
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::fallback::{RouteTable, no_route};
@@ -115,6 +116,7 @@ impl Application {
             .map_err(StartupError::Demo)?;
             tracing::info!(
                 communes_added = report.communes_added,
+                resolutions_added = report.resolutions_added,
                 accounts_added = report.accounts_added.len(),
                 "demo data loaded"
             );
@@ -164,6 +166,7 @@ impl Application {
                     web::PathConfig::default()
                         .error_handler(|_, _| ApiError::not_found("Resource").into()),
                 )
+                .wrap(from_fn(cache_public_reads))
                 .wrap(ErrorHandlers::new().default_handler(problem_for_bare_error))
                 .wrap(Condition::new(
                     cors_origins != CorsOrigins::None,
@@ -219,8 +222,10 @@ impl Application {
             wait_for_stop_signal().await;
             handle.shutdown().await;
         });
+        let poller = tokio::spawn(poll_data_versions(self.state.clone()));
         let result = self.server.await;
         signals.abort();
+        poller.abort();
         if let Err(error) = self.state.db.checkpoint() {
             tracing::warn!(error = %error, "final checkpoint failed");
         }

@@ -10,6 +10,7 @@ use db::{Database, DbConnection, DbError};
 use tracing::Span;
 
 use crate::auth::{JwtKeys, PasswordHasher};
+use crate::cache::ResponseCache;
 use crate::config::{Config, Secret};
 use crate::error::ApiError;
 use crate::fallback::RouteTable;
@@ -25,6 +26,7 @@ pub struct AppState {
     /// Failed logins, keyed `user:NAME` and `ip:ADDRESS`.
     pub login_limiter: Arc<RateLimiter>,
     pub trusted_proxies: Arc<Vec<IpAddr>>,
+    pub cache: Arc<ResponseCache>,
     draining: Arc<AtomicBool>,
 }
 
@@ -47,6 +49,7 @@ impl AppState {
                 Duration::from_secs(60),
             )),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+            cache: ResponseCache::new(),
             draining: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -100,7 +103,12 @@ impl AppState {
         E: From<DbError> + Into<ApiError> + Send + 'static,
     {
         let db = self.db.clone();
-        off_the_async_threads(move || db.write(work)).await
+        let written = off_the_async_threads(move || db.write(work)).await;
+        if written.is_ok() {
+            // Readers on this instance see the write at once; others within a poll.
+            self.cache.invalidate();
+        }
+        written
     }
 }
 

@@ -183,3 +183,19 @@ pub fn slugs_by_id(
         .load(conn)?;
     Ok(pairs.into_iter().collect())
 }
+
+/// The given communes by id, for lists that show each item's commune.
+pub fn find_many(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Commune>, DbError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<CommuneRow> = communes::table
+        .filter(communes::id.eq_any(ids))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|row| Commune::try_from(row).map(|c| (c.id, c)))
+        .collect()
+}

@@ -7,10 +7,12 @@ pub mod communes;
 mod error;
 mod migrate;
 mod pool;
+pub mod resolutions;
 pub mod schema;
 #[cfg(feature = "test-support")]
 pub mod scratch;
 pub mod users;
+pub mod versions;
 
 pub use error::DbError;
 pub use migrate::migration_names;

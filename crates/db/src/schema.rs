@@ -52,3 +52,99 @@ diesel::table! {
 diesel::joinable!(users -> communes (commune_id));
 diesel::allow_tables_to_appear_in_same_query!(users, communes);
 diesel::allow_tables_to_appear_in_same_query!(users, audit_log);
+
+diesel::table! {
+    resolutions (id) {
+        id -> BigInt,
+        commune_id -> BigInt,
+        document_number -> Nullable<Text>,
+        title -> Text,
+        issuing_body -> Nullable<Text>,
+        adopted_on -> Nullable<Date>,
+        effective_on -> Nullable<Date>,
+        #[sql_name = "abstract"]
+        abstract_text -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        year -> Nullable<Integer>,
+        status -> Text,
+        source -> Nullable<Text>,
+        full_text -> Text,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resolution_sections (id) {
+        id -> BigInt,
+        resolution_id -> BigInt,
+        position -> Integer,
+        number -> Text,
+        heading -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    targets (id) {
+        id -> BigInt,
+        resolution_id -> BigInt,
+        number -> Integer,
+        text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    measures (id) {
+        id -> BigInt,
+        target_id -> BigInt,
+        position -> Integer,
+        label -> Text,
+        comparator -> Text,
+        value -> Nullable<Double>,
+        value_max -> Nullable<Double>,
+        unit -> Nullable<Text>,
+        direction -> Text,
+        needs_review -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    progress_reports (id) {
+        id -> BigInt,
+        measure_id -> BigInt,
+        period -> Text,
+        value -> Nullable<Double>,
+        achieved -> Nullable<Bool>,
+        is_final -> Bool,
+        note -> Nullable<Text>,
+        reported_by -> Text,
+        reported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    data_versions (commune_id) {
+        commune_id -> BigInt,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(resolutions -> communes (commune_id));
+diesel::joinable!(resolution_sections -> resolutions (resolution_id));
+diesel::joinable!(targets -> resolutions (resolution_id));
+diesel::joinable!(measures -> targets (target_id));
+diesel::joinable!(progress_reports -> measures (measure_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    communes,
+    resolutions,
+    resolution_sections,
+    targets,
+    measures,
+    progress_reports,
+    data_versions,
+);

@@ -94,6 +94,7 @@ pub async fn create_commune(
                 )),
                 other => other.into(),
             })?;
+            db::versions::bump(conn, commune.id)?;
             let response = CommuneResponse::from(commune.clone());
             auditor.record(
                 conn,
@@ -144,6 +145,7 @@ pub async fn update_commune(
             let before = CommuneResponse::from(current.clone());
             let changed = NewCommune::parse(body.apply_to(current.clone()))?;
             let commune = communes::update(conn, current.id, &changed)?;
+            db::versions::bump(conn, commune.id)?;
             let after = CommuneResponse::from(commune.clone());
             auditor.record(
                 conn,

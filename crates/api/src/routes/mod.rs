@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod communes;
 pub mod health;
+pub mod resolutions;
 pub mod users;
 
 use utoipa_actix_web::scope;
@@ -20,6 +21,19 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(communes::create_commune)
                 .service(communes::get_commune)
                 .service(communes::update_commune)
+                .service(resolutions::list_resolutions)
+                .service(resolutions::create_resolution)
+                .service(resolutions::import_resolution)
+                .service(resolutions::get_resolution)
+                .service(resolutions::update_resolution)
+                .service(resolutions::delete_resolution)
+                .service(resolutions::list_targets)
+                .service(resolutions::create_target)
+                .service(resolutions::get_scorecard)
+                .service(resolutions::get_target)
+                .service(resolutions::update_target)
+                .service(resolutions::update_measure)
+                .service(resolutions::create_progress)
                 .service(users::list_users)
                 .service(users::create_user)
                 .service(users::update_user),

@@ -1,0 +1,10 @@
+DROP TABLE data_versions;
+DROP TABLE progress_reports;
+DROP TABLE measures;
+DROP TABLE targets;
+DROP TABLE resolution_sections;
+DROP TRIGGER resolutions_fts_update;
+DROP TRIGGER resolutions_fts_delete;
+DROP TRIGGER resolutions_fts_insert;
+DROP TABLE resolutions_fts;
+DROP TABLE resolutions;
