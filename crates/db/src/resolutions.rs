@@ -138,8 +138,23 @@ pub fn list(
     visibility: Visibility,
     page: PageRequest,
 ) -> Result<Paged<Resolution>, DbError> {
+    // On SQLite the FTS5 index narrows the rows to those holding every word as a word prefix;
+    // LIKE then keeps substring semantics on both backends (PostgreSQL's trigram index serves it).
+    let fts_match = match conn {
+        DbConnection::Sqlite(_) => fts5_query(&filter.words),
+        DbConnection::Postgresql(_) => None,
+    };
     let filtered = || {
         let mut query = resolutions::table.into_boxed::<Db>();
+        if let Some(fts_match) = &fts_match {
+            query = query.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "resolutions.id IN (SELECT rowid FROM resolutions_fts WHERE resolutions_fts MATCH ",
+                )
+                .bind::<diesel::sql_types::Text, _>(fts_match.clone())
+                .sql(")"),
+            );
+        }
         query = match visibility {
             Visibility::All => query,
             Visibility::Public => {
@@ -192,6 +207,21 @@ pub fn list(
         total,
         request: page,
     })
+}
+
+/// An FTS5 query requiring every word as a prefix of a token: `"nghi"* AND "quyet"*`. Words
+/// with no letter or digit are left to LIKE.
+fn fts5_query(words: &[String]) -> Option<String> {
+    let terms: Vec<String> = words
+        .iter()
+        .filter(|word| word.chars().any(char::is_alphanumeric))
+        .map(|word| format!("\"{}\"*", word.replace('"', "\"\"")))
+        .collect();
+    if terms.is_empty() {
+        None
+    } else {
+        Some(terms.join(" AND "))
+    }
 }
 
 fn escape_like(word: &str) -> String {
