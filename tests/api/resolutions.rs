@@ -597,13 +597,25 @@ async fn correcting_a_measure_clears_needs_review() -> TestResult {
         .post(app.url(&format!("/api/v1/resolutions/{id}/targets")))
         .bearer_auth(&editor)
         .json(
-            &json!({"text": "Phấn đấu đưa phong trào lên một tầm cao mới, khoảng chừng vài chục"}),
+            &json!({"text": "Số lao động được tạo việc làm mới khoảng 150 người"}),
         )
         .send()
         .await?
         .json()
         .await?;
     let measure = target["measures"][0].clone();
+    assert_eq!(measure["needs_review"], true, "{measure}");
+    let unsure = app
+        .client
+        .post(app.url(&format!("/api/v1/measures/{}/progress", measure["id"])))
+        .bearer_auth(&editor)
+        .json(&json!({"period": "2024", "value": 30}))
+        .send()
+        .await?;
+    assert_eq!(
+        problem(unsure, 422).await?["errors"][0]["code"],
+        "does_not_fit"
+    );
     let response = app
         .client
         .patch(app.url(&format!("/api/v1/measures/{}", measure["id"])))
@@ -637,5 +649,29 @@ async fn correcting_a_measure_clears_needs_review() -> TestResult {
         .send()
         .await?;
     problem(qualitative_with_value, 422).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_cli_imports_a_file_while_the_server_runs() -> TestResult {
+    let app = spawn_demo_app().await?;
+    let folder = tempfile::tempdir()?;
+    let file = folder.path().join("nghi-quyet.txt");
+    std::fs::write(&file, SEED)?;
+    let url = app.database_url.clone();
+    let message = tokio::task::spawn_blocking(move || {
+        let url = db::DatabaseUrl::parse(&url).map_err(|e| e.to_string())?;
+        let database =
+            db::Database::open(&url, &db::PoolOptions::default()).map_err(|e| e.to_string())?;
+        api::cli::run_import(&database, &file, "truong-xuan", true).map_err(|e| e.to_string())
+    })
+    .await??;
+    assert!(message.contains("29 targets"), "{message}");
+    let list: Value = app
+        .get("/api/v1/resolutions?commune=truong-xuan")
+        .await?
+        .json()
+        .await?;
+    assert_eq!(list["total"], 2);
     Ok(())
 }
