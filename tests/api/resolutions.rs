@@ -596,9 +596,7 @@ async fn correcting_a_measure_clears_needs_review() -> TestResult {
         .client
         .post(app.url(&format!("/api/v1/resolutions/{id}/targets")))
         .bearer_auth(&editor)
-        .json(
-            &json!({"text": "Số lao động được tạo việc làm mới khoảng 150 người"}),
-        )
+        .json(&json!({"text": "Số lao động được tạo việc làm mới khoảng 150 người"}))
         .send()
         .await?
         .json()
