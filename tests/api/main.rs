@@ -9,3 +9,4 @@ mod errors;
 mod permissions;
 mod resolutions;
 mod server;
+mod visits;

@@ -187,6 +187,9 @@ pub async fn poll_data_versions(state: AppState) {
             Ok(versions) => {
                 if seen.as_ref().is_some_and(|old| *old != versions) {
                     state.cache.invalidate();
+                    if let Err(error) = state.communes.reload(&state.db).await {
+                        tracing::warn!(error = %error, "reloading communes failed");
+                    }
                 }
                 seen = Some(versions);
             }

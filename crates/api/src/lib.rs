@@ -18,6 +18,7 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod visits;
 
 pub use config::Config;
 pub use startup::{Application, ServeOptions, ShutdownHandle, StartupError};

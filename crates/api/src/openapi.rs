@@ -21,6 +21,7 @@ errors are RFC 9457 `application/problem+json` with a stable `code`. Lists are p
         (name = "health", description = "Liveness and readiness for orchestrators and load balancers"),
         (name = "communes", description = "Communes (xã): the tenants of the platform"),
         (name = "resolutions", description = "Resolutions (nghị quyết), their targets (chỉ tiêu), measures, progress reports and scorecards"),
+        (name = "visits", description = "The portal's visit counter: today, yesterday, this week, this month, total"),
         (name = "auth", description = "Signing in and the signed-in user"),
         (name = "users", description = "User accounts (admins only)"),
     ),

@@ -19,6 +19,7 @@ use crate::error::{ApiError, PROBLEM_JSON};
 use crate::fallback::{RouteTable, no_route};
 use crate::middleware::request_context;
 use crate::state::{AppState, off_the_async_threads};
+use crate::visits::flush_periodically;
 use crate::{demo, openapi, routes};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,6 +34,8 @@ pub enum StartupError {
     Database(#[from] db::DbError),
     #[error("loading demo data: {0}")]
     Demo(ApiError),
+    #[error("loading communes: {0}")]
+    Communes(ApiError),
     #[error("BIND_ADDR: cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -144,6 +147,11 @@ impl Application {
             RouteTable::from_openapi(&spec),
             hasher,
         );
+        state
+            .communes
+            .reload(&state.db)
+            .await
+            .map_err(StartupError::Communes)?;
         let listener =
             TcpListener::bind(&config.bind_addr).map_err(|source| StartupError::Bind {
                 addr: config.bind_addr.clone(),
@@ -223,9 +231,19 @@ impl Application {
             handle.shutdown().await;
         });
         let poller = tokio::spawn(poll_data_versions(self.state.clone()));
+        let flusher = tokio::spawn(flush_periodically(
+            self.state.visits.clone(),
+            self.state.db.clone(),
+        ));
         let result = self.server.await;
         signals.abort();
         poller.abort();
+        flusher.abort();
+        // Visits counted since the last flush are stored before the process ends.
+        match self.state.visits.flush(&self.state.db).await {
+            Ok(rows) => tracing::info!(rows, "visit counts flushed"),
+            Err(error) => tracing::error!(error = %error, "final flush of visit counts failed"),
+        }
         if let Err(error) = self.state.db.checkpoint() {
             tracing::warn!(error = %error, "final checkpoint failed");
         }

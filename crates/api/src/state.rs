@@ -15,6 +15,7 @@ use crate::config::{Config, Secret};
 use crate::error::ApiError;
 use crate::fallback::RouteTable;
 use crate::ratelimit::RateLimiter;
+use crate::visits::{CommuneDirectory, VisitCounter};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -27,6 +28,9 @@ pub struct AppState {
     pub login_limiter: Arc<RateLimiter>,
     pub trusted_proxies: Arc<Vec<IpAddr>>,
     pub cache: Arc<ResponseCache>,
+    pub visits: Arc<VisitCounter>,
+    /// Communes by slug, for counting visits without a query.
+    pub communes: Arc<CommuneDirectory>,
     draining: Arc<AtomicBool>,
 }
 
@@ -50,6 +54,8 @@ impl AppState {
             )),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             cache: ResponseCache::new(),
+            visits: VisitCounter::new(),
+            communes: CommuneDirectory::new(),
             draining: Arc::new(AtomicBool::new(false)),
         }
     }

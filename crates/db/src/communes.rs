@@ -23,6 +23,7 @@ struct CommuneRow {
     time_zone: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    visits_baseline: i64,
 }
 
 impl TryFrom<CommuneRow> for Commune {
@@ -47,6 +48,7 @@ impl TryFrom<CommuneRow> for Commune {
             time_zone,
             created_at: to_utc(row.created_at),
             updated_at: to_utc(row.updated_at),
+            visits_baseline: u64::try_from(row.visits_baseline).unwrap_or(0),
         })
     }
 }
@@ -198,4 +200,27 @@ pub fn find_many(
     rows.into_iter()
         .map(|row| Commune::try_from(row).map(|c| (c.id, c)))
         .collect()
+}
+
+/// Sets what an earlier portal had counted, so the visit total continues from it.
+pub fn set_visits_baseline(conn: &mut DbConnection, id: i64, baseline: u64) -> Result<(), DbError> {
+    let baseline = i64::try_from(baseline)
+        .map_err(|_| DbError::Corrupt("visit baseline out of range".to_owned()))?;
+    let updated = diesel::update(communes::table.find(id))
+        .set((
+            communes::visits_baseline.eq(baseline),
+            communes::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// Every commune, for in-memory lookups on hot paths.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<Commune>, DbError> {
+    let rows: Vec<CommuneRow> = communes::table.order(communes::id.asc()).load(conn)?;
+    rows.into_iter().map(Commune::try_from).collect()
 }

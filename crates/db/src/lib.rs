@@ -13,6 +13,7 @@ pub mod schema;
 pub mod scratch;
 pub mod users;
 pub mod versions;
+pub mod visits;
 
 pub use error::DbError;
 pub use migrate::migration_names;

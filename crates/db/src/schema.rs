@@ -14,6 +14,16 @@ diesel::table! {
         time_zone -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        visits_baseline -> BigInt,
+    }
+}
+
+diesel::table! {
+    visit_counts (commune_id, day, path) {
+        commune_id -> BigInt,
+        day -> Date,
+        path -> Text,
+        count -> BigInt,
     }
 }
 
@@ -147,4 +157,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     measures,
     progress_reports,
     data_versions,
+    visit_counts,
 );

@@ -103,6 +103,8 @@ pub struct Commune {
     pub time_zone: Tz,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Visits an earlier portal had counted; the total continues from it.
+    pub visits_baseline: u64,
 }
 
 /// A commune as a client describes it, before validation.

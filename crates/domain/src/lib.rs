@@ -13,5 +13,6 @@ pub mod target_parser;
 pub mod text;
 pub mod user;
 pub mod validation;
+pub mod visits;
 
 pub use validation::{FieldError, ValidationErrors};

@@ -5,6 +5,7 @@ pub mod communes;
 pub mod health;
 pub mod resolutions;
 pub mod users;
+pub mod visits;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -36,6 +37,9 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(resolutions::create_progress)
                 .service(users::list_users)
                 .service(users::create_user)
-                .service(users::update_user),
+                .service(users::update_user)
+                .service(visits::record_visit)
+                .service(visits::get_visit_counts)
+                .service(visits::set_visit_baseline),
         );
 }
