@@ -188,18 +188,7 @@ pub fn run_import(
             other => other.into(),
         })?;
         let (resolution, response) =
-            crate::routes::resolutions::import_into(conn, &commune, &text, publish)?;
-        auditor.record(
-            conn,
-            Change::<crate::dto::resolutions::ResolutionSummary, _> {
-                action: "resolution.import",
-                object_type: "resolution",
-                object_id: resolution.id.to_string(),
-                commune_id: Some(commune.id),
-                before: None,
-                after: Some(&response.resolution.summary),
-            },
-        )?;
+            crate::routes::resolutions::import_into(conn, &commune, &text, publish, &auditor)?;
         let review = response
             .targets
             .iter()

@@ -70,19 +70,7 @@ pub fn load(conn: &mut DbConnection, password: &str) -> Result<DemoReport, ApiEr
     };
     if db::resolutions::count_for_commune(conn, commune.id)? == 0 {
         // Published as the portal published it; no results are invented.
-        let (resolution, response) =
-            crate::routes::resolutions::import_into(conn, &commune, SEED_PAGE, true)?;
-        auditor.record(
-            conn,
-            Change::<crate::dto::resolutions::ResolutionSummary, _> {
-                action: "resolution.import",
-                object_type: "resolution",
-                object_id: resolution.id.to_string(),
-                commune_id: Some(commune.id),
-                before: None,
-                after: Some(&response.resolution.summary),
-            },
-        )?;
+        crate::routes::resolutions::import_into(conn, &commune, SEED_PAGE, true, &auditor)?;
         report.resolutions_added += 1;
     }
     if users::count(conn)? > 0 {

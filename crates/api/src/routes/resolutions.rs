@@ -406,17 +406,8 @@ pub async fn import_resolution(
             if !actor.may_edit(commune.id) {
                 return Err(forbidden());
             }
-            let imported = import_into(conn, &commune, &text, publish)?;
-            auditor.record(
-                conn,
-                resolution_change(
-                    "resolution.import",
-                    &imported.0,
-                    None,
-                    Some(&imported.1.resolution.summary),
-                ),
-            )?;
-            Ok::<_, ApiError>(imported.1)
+            let (_, response) = import_into(conn, &commune, &text, publish, &auditor)?;
+            Ok::<_, ApiError>(response)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -427,12 +418,14 @@ pub async fn import_resolution(
         .json(response))
 }
 
-/// Imports text into a commune in the caller's transaction; shared with the CLI and the demo.
+/// Imports text into a commune in the caller's transaction and audits it; shared with the CLI
+/// and the demo.
 pub fn import_into(
     conn: &mut DbConnection,
     commune: &Commune,
     text: &str,
     publish: bool,
+    auditor: &Auditor,
 ) -> Result<(Resolution, ImportResponse), ApiError> {
     let imported = domain::import::import_resolution(text)
         .map_err(|e| ValidationErrors::single("body", "invalid", e.to_string()))?;
@@ -482,6 +475,15 @@ pub fn import_into(
             .collect(),
         warnings: imported.warnings,
     };
+    auditor.record(
+        conn,
+        resolution_change(
+            "resolution.import",
+            &resolution,
+            None,
+            Some(&response.resolution.summary),
+        ),
+    )?;
     Ok((resolution, response))
 }
 
