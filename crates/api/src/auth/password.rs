@@ -194,10 +194,7 @@ mod tests {
     #[test]
     fn hashes_are_argon2id_and_verify() {
         let hash = hash_password_blocking("mật khẩu dài đủ").unwrap_or_default();
-        assert!(
-            hash.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"),
-            "{hash}"
-        );
+        assert!(hash.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{hash}");
         let mut memory = Scratch::new();
         assert!(verify_with(&mut memory, "mật khẩu dài đủ", &hash));
         assert!(!verify_with(&mut memory, "mat khau dai du", &hash));
