@@ -147,3 +147,33 @@ async fn answers_for_signed_in_users_never_come_from_the_shared_cache() -> TestR
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn large_public_answers_are_served_whole_even_when_not_kept() -> TestResult {
+    let app = e2e::spawn_app_with(
+        TestOptions::demo().with("BODY_LIMIT_BYTES", (4 * 1024 * 1024).to_string()),
+    )
+    .await?;
+    let editor = app.login_demo("editor").await?;
+    let paragraph = "Tiếp tục đẩy mạnh cải cách hành chính, nâng cao chất lượng phục vụ nhân dân. "
+        .repeat(14_000);
+    let text =
+        format!("NGHỊ QUYẾT VỀ CẢI CÁCH HÀNH CHÍNH NĂM 2024\n\nI. ĐÁNH GIÁ CHUNG\n{paragraph}\n");
+    let imported = app
+        .client
+        .post(app.url("/api/v1/resolutions/import?commune=truong-xuan&publish=true"))
+        .bearer_auth(&editor)
+        .header("content-type", "text/plain; charset=utf-8")
+        .body(text)
+        .send()
+        .await?;
+    assert_eq!(imported.status().as_u16(), 201);
+    let id = imported.json::<Value>().await?["id"].clone();
+    for _ in 0..2 {
+        let detail = app.get(&format!("/api/v1/resolutions/{id}")).await?;
+        assert_eq!(detail.status().as_u16(), 200);
+        let body = detail.bytes().await?;
+        assert!(body.len() > 2 * 1024 * 1024, "{} bytes", body.len());
+    }
+    Ok(())
+}

@@ -23,8 +23,8 @@ use crate::state::AppState;
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// Past this many entries the cache starts over, so odd query strings cannot grow it unbounded.
 const MAX_ENTRIES: usize = 10_000;
-/// Bodies larger than this are not kept.
-const MAX_BODY: usize = 2 * 1024 * 1024;
+/// Bodies larger than this are served but not kept.
+const MAX_CACHED_BODY: usize = 2 * 1024 * 1024;
 
 #[derive(Clone)]
 struct Entry {
@@ -152,17 +152,27 @@ pub async fn cache_public_reads(
     }
     let (request, response) = response.into_parts();
     let (head, body) = response.into_parts();
-    let body = actix_web::body::to_bytes_limited(body, MAX_BODY).await;
-    let Ok(Ok(body)) = body else {
-        let error = HttpResponse::InternalServerError().finish();
-        return Ok(ServiceResponse::new(request, error));
+    // Our own JSON, already built in memory: reading it whole costs no more than sending it.
+    let body = match actix_web::body::to_bytes(body).await {
+        Ok(body) => body,
+        Err(error) => {
+            let error: Box<dyn std::error::Error> = error.into();
+            let problem =
+                crate::error::ApiError::Internal(format!("reading a response body: {error}"));
+            return Ok(ServiceResponse::new(
+                request,
+                actix_web::ResponseError::error_response(&problem),
+            ));
+        }
     };
     let entry = Entry {
         generation,
         etag: etag_of(&body),
         body,
     };
-    state.cache.put(key, entry.clone());
+    if entry.body.len() <= MAX_CACHED_BODY {
+        state.cache.put(key, entry.clone());
+    }
     let mut response = head.set_body(BoxBody::new(entry.body.clone()));
     if let Some(tags) = if_none_match.as_ref().and_then(|v| v.to_str().ok()) {
         if tags
