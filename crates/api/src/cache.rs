@@ -179,7 +179,12 @@ pub async fn cache_public_reads(
             .split(',')
             .any(|tag| tag.trim().as_bytes() == entry.etag.as_bytes())
         {
-            response = HttpResponse::NotModified().finish();
+            response = HttpResponse::NotModified()
+                .insert_header((
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=0, must-revalidate"),
+                ))
+                .finish();
         }
     }
     response.headers_mut().insert(header::ETAG, entry.etag);
@@ -195,7 +200,8 @@ pub async fn poll_data_versions(state: AppState) {
         let db = state.db.clone();
         match crate::state::off_the_async_threads(move || db.read(db::versions::all)).await {
             Ok(versions) => {
-                if seen.as_ref().is_some_and(|old| *old != versions) {
+                // The first poll also reloads: a commune may have come between start-up and now.
+                if seen.as_ref() != Some(&versions) {
                     state.cache.invalidate();
                     if let Err(error) = state.communes.reload(&state.db).await {
                         tracing::warn!(error = %error, "reloading communes failed");
