@@ -77,6 +77,8 @@ pub struct Config {
     pub jwt_ttl: Duration,
     /// Failed logins allowed per username and per client address in a minute.
     pub login_rate_limit: u32,
+    /// Feedback submissions allowed per client address in a minute.
+    pub feedback_rate_limit: u32,
     /// Proxies whose `X-Forwarded-For` is believed; everyone else is known by the socket.
     pub trusted_proxies: Vec<IpAddr>,
     /// The demo accounts' password; printed once at start when unset.
@@ -168,6 +170,8 @@ impl Config {
             jwt_ttl: number(&var, "JWT_TTL_SECS", 60..=86_400)?
                 .map_or(Duration::from_secs(15 * 60), Duration::from_secs),
             login_rate_limit: number(&var, "LOGIN_RATE_LIMIT", 1..=100_000)?.unwrap_or(5),
+            feedback_rate_limit: number(&var, "FEEDBACK_RATE_LIMIT", 1..=100_000_000)?
+                .unwrap_or(10),
             trusted_proxies: var("TRUSTED_PROXIES")
                 .map_or(Ok(Vec::new()), |list| parse_addresses(&list))?,
             demo_password: match var("DEMO_PASSWORD") {

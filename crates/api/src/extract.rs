@@ -147,7 +147,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             path if path == "." => "body".to_owned(),
             path => path,
         };
-        let message = e.into_inner().to_string();
+        let message = without_input_values(&e.into_inner().to_string());
         let code = if message.starts_with("missing field") {
             "required"
         } else {
@@ -249,9 +249,33 @@ fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         ApiError::Validation(ValidationErrors::single(
             field,
             "invalid_format",
-            e.into_inner().to_string(),
+            without_input_values(&e.into_inner().to_string()),
         ))
     })
+}
+
+/// serde quotes the value it could not read (`invalid type: string "0912345678", expected a
+/// boolean`). The value may be personal data, and error answers get logged and shown, so only
+/// its type is kept.
+fn without_input_values(message: &str) -> String {
+    let mut message = message.to_owned();
+    for (opening, closing, kind) in [
+        ("string \"", "\"", "a string"),
+        ("integer `", "`", "an integer"),
+        ("floating point `", "`", "a number"),
+    ] {
+        let Some(start) = message.find(opening) else {
+            continue;
+        };
+        let rest = &message[start + opening.len()..];
+        // The value may itself hold the closing quote; serde's own text follows ", expected".
+        let end = rest
+            .rfind(&format!("{closing}, expected"))
+            .or_else(|| rest.rfind(closing))
+            .map_or(rest.len(), |i| i + closing.len());
+        message = format!("{}{kind}{}", &message[..start], &rest[end..]);
+    }
+    message
 }
 
 #[cfg(test)]
@@ -304,6 +328,23 @@ mod tests {
                 ("contact.phone".to_owned(), "contains_nul".to_owned()),
                 ("tags[1]".to_owned(), "contains_nul".to_owned())
             ]
+        );
+    }
+
+    #[test]
+    fn type_errors_do_not_repeat_the_value() {
+        let error = parse_json::<Body>(br#"{"name": "x", "tags": "0912 345 678, Nguy\u1ec5n"}"#);
+        let fields = error.map(|_| Vec::new()).unwrap_or_else(fields);
+        assert_eq!(fields.len(), 1);
+        assert!(!fields[0].1.contains("0912"), "{fields:?}");
+        assert!(fields[0].1.contains("a string"), "{fields:?}");
+        assert_eq!(
+            without_input_values("invalid type: integer `912345678`, expected a string"),
+            "invalid type: an integer, expected a string"
+        );
+        assert_eq!(
+            without_input_values(r#"invalid value: string "a", expected", expected x"#),
+            "invalid value: a string, expected x"
         );
     }
 

@@ -11,12 +11,14 @@ pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod fallback;
+pub mod maintenance;
 pub mod middleware;
 pub mod openapi;
 pub mod ratelimit;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod submissions;
 pub mod telemetry;
 pub mod visits;
 

@@ -47,6 +47,8 @@ pub enum StartupError {
     MissingJwtSecret,
     #[error("password hashing: {0}")]
     Hashing(ApiError),
+    #[error("starting the feedback writer: {0}")]
+    Writer(std::io::Error),
 }
 
 pub struct Application {
@@ -146,7 +148,8 @@ impl Application {
             &jwt_secret,
             RouteTable::from_openapi(&spec),
             hasher,
-        );
+        )
+        .map_err(StartupError::Writer)?;
         state
             .communes
             .reload(&state.db)
@@ -235,10 +238,12 @@ impl Application {
             self.state.visits.clone(),
             self.state.db.clone(),
         ));
+        let maintenance = tokio::spawn(crate::maintenance::run_periodically(self.state.db.clone()));
         let result = self.server.await;
         signals.abort();
         poller.abort();
         flusher.abort();
+        maintenance.abort();
         // Visits counted since the last flush are stored before the process ends.
         match self.state.visits.flush(&self.state.db).await {
             Ok(rows) => tracing::info!(rows, "visit counts flushed"),

@@ -15,6 +15,7 @@ use crate::config::{Config, Secret};
 use crate::error::ApiError;
 use crate::fallback::RouteTable;
 use crate::ratelimit::RateLimiter;
+use crate::submissions::SubmissionQueue;
 use crate::visits::{CommuneDirectory, VisitCounter};
 
 #[derive(Clone)]
@@ -31,6 +32,10 @@ pub struct AppState {
     pub visits: Arc<VisitCounter>,
     /// Communes by slug, for counting visits without a query.
     pub communes: Arc<CommuneDirectory>,
+    /// Feedback submissions, keyed `ip:ADDRESS`.
+    pub feedback_limiter: Arc<RateLimiter>,
+    /// The group-commit writer of feedback submissions.
+    pub submissions: SubmissionQueue,
     draining: Arc<AtomicBool>,
 }
 
@@ -41,8 +46,9 @@ impl AppState {
         jwt_secret: &Secret,
         routes: RouteTable,
         hasher: PasswordHasher,
-    ) -> Self {
-        Self {
+    ) -> std::io::Result<Self> {
+        let submissions = SubmissionQueue::start(db.clone())?;
+        Ok(Self {
             db,
             body_limit: config.body_limit,
             routes: Arc::new(routes),
@@ -56,8 +62,13 @@ impl AppState {
             cache: ResponseCache::new(),
             visits: VisitCounter::new(),
             communes: CommuneDirectory::new(),
+            feedback_limiter: Arc::new(RateLimiter::new(
+                config.feedback_rate_limit,
+                Duration::from_secs(60),
+            )),
+            submissions,
             draining: Arc::new(AtomicBool::new(false)),
-        }
+        })
     }
 
     /// A state whose database is never opened, for extractor tests.
@@ -75,6 +86,7 @@ impl AppState {
             RouteTable::default(),
             hasher,
         )
+        .unwrap_or_else(|_| unreachable!())
     }
 
     /// Set once shutdown starts: `/readyz` answers 503 from then on.
@@ -115,6 +127,22 @@ impl AppState {
             self.cache.invalidate();
         }
         written
+    }
+}
+
+impl AppState {
+    /// Runs database writes in one transaction, like `write`, for writes that change nothing
+    /// the public response cache holds (feedback workflow, records of reads), so it stays warm.
+    pub async fn write_private<T, E>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Into<ApiError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        off_the_async_threads(move || db.write(work)).await
     }
 }
 

@@ -24,6 +24,11 @@ struct CommuneRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     visits_baseline: i64,
+    // Read with `feedback::limits_of`; here because a row holds every column.
+    _feedback_classify_days: i32,
+    _feedback_forward_days: i32,
+    _feedback_answer_days: i32,
+    _feedback_retention_months: i32,
 }
 
 impl TryFrom<CommuneRow> for Commune {

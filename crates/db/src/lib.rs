@@ -3,8 +3,10 @@
 //! Query functions take a connection and return domain types; SQL stays in this crate.
 
 pub mod audit;
+pub mod calendar;
 pub mod communes;
 mod error;
+pub mod feedback;
 mod migrate;
 mod pool;
 pub mod resolutions;
@@ -21,6 +23,7 @@ pub use migrate::migration_names;
 pub use migrate::{revert_all, run_migrations_one_by_one_up_down_up};
 pub use pool::{
     Backend, Database, DatabaseUrl, DbConnection, PoolOptions, SqliteSynchronous, UrlError,
+    savepoint,
 };
 
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};

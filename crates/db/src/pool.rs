@@ -365,6 +365,26 @@ impl Database {
     }
 }
 
+/// Runs `work` in a savepoint of the transaction under way: when it fails its writes are undone
+/// and the transaction goes on (on PostgreSQL a failed statement would otherwise spoil it).
+pub fn savepoint<T, E: From<DbError>>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    let mut failure = None;
+    let outcome = conn.transaction::<T, DbError, _>(|conn| {
+        work(conn).map_err(|error| {
+            failure = Some(error);
+            DbError::RolledBack
+        })
+    });
+    match (outcome, failure) {
+        (Ok(value), _) => Ok(value),
+        (Err(_), Some(error)) => Err(error),
+        (Err(error), None) => Err(E::from(error)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         visits_baseline -> BigInt,
+        feedback_classify_days -> Integer,
+        feedback_forward_days -> Integer,
+        feedback_answer_days -> Integer,
+        feedback_retention_months -> Integer,
     }
 }
 
@@ -159,3 +163,93 @@ diesel::allow_tables_to_appear_in_same_query!(
     data_versions,
     visit_counts,
 );
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    feedback (id) {
+        id -> BigInt,
+        commune_id -> BigInt,
+        tracking_code -> Text,
+        kind -> Text,
+        subject -> Text,
+        content -> Text,
+        public_content -> Nullable<Text>,
+        procedure_name -> Nullable<Text>,
+        resolution_id -> Nullable<BigInt>,
+        target_id -> Nullable<BigInt>,
+        personal_data_erased_at -> Nullable<Timestamp>,
+        allow_publication -> Bool,
+        status -> Text,
+        classification -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        forwarded_to -> Nullable<Text>,
+        assignee_id -> Nullable<BigInt>,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        received_on -> Date,
+        classify_by -> Date,
+        forward_by -> Nullable<Date>,
+        answer_by -> Nullable<Date>,
+        due_date -> Nullable<Date>,
+        closed_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feedback_submitters (feedback_id) {
+        feedback_id -> BigInt,
+        name -> Text,
+        address -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    feedback_history (id) {
+        id -> BigInt,
+        feedback_id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    personal_data_reads (id) {
+        id -> BigInt,
+        feedback_id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (key) {
+        key -> Text,
+        request_hash -> Text,
+        feedback_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(feedback -> communes (commune_id));
+diesel::joinable!(feedback_submitters -> feedback (feedback_id));
+diesel::joinable!(feedback_history -> feedback (feedback_id));
+diesel::joinable!(personal_data_reads -> feedback (feedback_id));
+diesel::joinable!(idempotency_keys -> feedback (feedback_id));
+diesel::allow_tables_to_appear_in_same_query!(feedback, communes);

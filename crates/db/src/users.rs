@@ -144,3 +144,22 @@ pub fn update(conn: &mut DbConnection, id: i64, changes: &UserChanges) -> Result
         .execute(conn)?;
     Ok(after)
 }
+
+pub fn find_by_username(conn: &mut DbConnection, username: &Username) -> Result<User, DbError> {
+    find_with_hash(conn, username).map(|(user, _)| user)
+}
+
+/// The usernames of the given users, for lists that name each item's official.
+pub fn usernames_by_id(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let pairs: Vec<(i64, String)> = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::username))
+        .load(conn)?;
+    Ok(pairs.into_iter().collect())
+}

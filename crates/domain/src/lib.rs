@@ -1,8 +1,10 @@
 //! Rules of the commune portal. Pure functions and types: no I/O, no web or database crate.
 
+pub mod calendar;
 pub mod commune;
 pub mod contact;
 pub mod evaluation;
+pub mod feedback;
 pub mod import;
 pub mod measure;
 pub mod number;

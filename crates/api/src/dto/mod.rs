@@ -3,4 +3,5 @@
 pub mod auth;
 pub mod common;
 pub mod communes;
+pub mod feedback;
 pub mod resolutions;

@@ -1,7 +1,9 @@
 //! Every route, registered with `.service()` so the OpenAPI document cannot miss one.
 
 pub mod auth;
+pub mod calendar;
 pub mod communes;
+pub mod feedback;
 pub mod health;
 pub mod resolutions;
 pub mod users;
@@ -40,6 +42,18 @@ pub fn configure(config: &mut ServiceConfig) {
                 .service(users::update_user)
                 .service(visits::record_visit)
                 .service(visits::get_visit_counts)
-                .service(visits::set_visit_baseline),
+                .service(visits::set_visit_baseline)
+                .service(feedback::submit_feedback)
+                .service(feedback::track_feedback)
+                .service(feedback::list_feedback)
+                .service(feedback::get_feedback)
+                .service(feedback::update_feedback)
+                .service(feedback::answer_feedback)
+                .service(feedback::erase_personal_data)
+                .service(calendar::list_calendar_days)
+                .service(calendar::add_calendar_day)
+                .service(calendar::delete_calendar_day)
+                .service(calendar::get_feedback_settings)
+                .service(calendar::set_feedback_settings),
         );
 }

@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TABLE personal_data_reads;
+DROP TABLE feedback_history;
+DROP TABLE feedback_submitters;
+DROP TABLE feedback;
+ALTER TABLE communes DROP COLUMN feedback_retention_months;
+ALTER TABLE communes DROP COLUMN feedback_answer_days;
+ALTER TABLE communes DROP COLUMN feedback_forward_days;
+ALTER TABLE communes DROP COLUMN feedback_classify_days;
+DROP TABLE calendar_days;
