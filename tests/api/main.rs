@@ -6,6 +6,7 @@ mod cli;
 mod communes;
 mod docs;
 mod errors;
+mod feedback;
 mod permissions;
 mod resolutions;
 mod server;

@@ -47,7 +47,11 @@ impl AppState {
         routes: RouteTable,
         hasher: PasswordHasher,
     ) -> std::io::Result<Self> {
-        let submissions = SubmissionQueue::start(db.clone())?;
+        let writers = match db.backend() {
+            db::Backend::Sqlite => 1,
+            db::Backend::Postgres => (config.pool.max_connections as usize / 2).clamp(1, 8),
+        };
+        let submissions = SubmissionQueue::start(db.clone(), writers)?;
         Ok(Self {
             db,
             body_limit: config.body_limit,

@@ -3,8 +3,9 @@
 //! transaction (each in its own savepoint, so one bad item fails alone) and then answers each.
 //! Under load many submissions share a sync; a lone submission waits for nobody.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::Utc;
 use chrono_tz::Tz;
@@ -13,7 +14,8 @@ use db::feedback::{self, FeedbackItem, NewItem};
 use db::{Database, DbConnection, DbError, calendar, resolutions};
 use domain::calendar::WorkCalendar;
 use domain::feedback::{
-    FeedbackLimits, FeedbackStatus, NewFeedback, TrackingCode, deadlines_at_receipt, due_date,
+    Deadlines, FeedbackLimits, FeedbackStatus, NewFeedback, TrackingCode, deadlines_at_receipt,
+    due_date,
 };
 use domain::validation::ValidationErrors;
 use tokio::sync::oneshot;
@@ -25,8 +27,8 @@ use crate::error::ApiError;
 const QUEUE_CAPACITY: usize = 8192;
 /// The most submissions one transaction stores.
 const MAX_BATCH: usize = 512;
-/// Tracking codes are random; a clash with an existing one is retried this many times.
-const CODE_ATTEMPTS: usize = 4;
+/// How many times one submission is tried when it clashes with a stored one.
+const ATTEMPTS: usize = 4;
 
 /// A validated submission, ready to store.
 #[derive(Debug)]
@@ -61,11 +63,22 @@ pub struct SubmissionQueue {
 }
 
 impl SubmissionQueue {
-    pub fn start(db: Database) -> std::io::Result<Self> {
+    /// Starts `writers` threads that share the queue. SQLite has one writer connection, so one
+    /// thread; on PostgreSQL several transactions commit side by side and each batch waits on
+    /// round trips more than on the server.
+    pub fn start(db: Database, writers: usize) -> std::io::Result<Self> {
         let (sender, receiver) = sync_channel(QUEUE_CAPACITY);
-        std::thread::Builder::new()
-            .name("feedback-writer".to_owned())
-            .spawn(move || write_batches(&db, &receiver))?;
+        let receiver = Arc::new(Mutex::new(receiver));
+        for n in 0..writers.max(1) {
+            let (db, receiver) = (db.clone(), receiver.clone());
+            std::thread::Builder::new()
+                .name(format!("feedback-writer-{n}"))
+                .spawn(move || {
+                    while let Some(jobs) = next_batch(&receiver) {
+                        write_batch(&db, jobs);
+                    }
+                })?;
+        }
         Ok(Self { sender })
     }
 
@@ -88,33 +101,38 @@ impl SubmissionQueue {
     }
 }
 
-fn write_batches(db: &Database, receiver: &Receiver<Job>) {
-    while let Ok(first) = receiver.recv() {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
+/// Waits for one submission, then takes every other one already waiting (up to a batch).
+/// `None` once every sender is gone.
+fn next_batch(receiver: &Mutex<Receiver<Job>>) -> Option<Vec<Job>> {
+    let receiver = receiver.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut jobs = vec![receiver.recv().ok()?];
+    while jobs.len() < MAX_BATCH {
+        match receiver.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(jobs)
+}
+
+fn write_batch(db: &Database, jobs: Vec<Job>) {
+    let submissions: Vec<&Submission> = jobs.iter().map(|job| &job.submission).collect();
+    match db.write(|conn| store_batch(conn, &submissions)) {
+        Ok(outcomes) => {
+            for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                let _ = job.reply.send(outcome);
             }
         }
-        let submissions: Vec<&Submission> = jobs.iter().map(|job| &job.submission).collect();
-        match db.write(|conn| store_batch(conn, &submissions)) {
-            Ok(outcomes) => {
-                for (job, outcome) in jobs.into_iter().zip(outcomes) {
-                    let _ = job.reply.send(outcome);
-                }
-            }
-            Err(error) => {
-                // Nothing of the batch was committed: every submitter is told so.
-                tracing::error!(error = %error, size = jobs.len(), "storing feedback failed");
-                let unavailable = matches!(error, DbError::Unavailable(_));
-                for job in jobs {
-                    let _ = job.reply.send(Err(if unavailable {
-                        ApiError::Unavailable("database unavailable".to_owned())
-                    } else {
-                        ApiError::Internal("storing feedback failed".to_owned())
-                    }));
-                }
+        Err(error) => {
+            // Nothing of the batch was committed: every submitter is told so.
+            tracing::error!(error = %error, size = jobs.len(), "storing feedback failed");
+            let unavailable = matches!(error, DbError::Unavailable(_));
+            for job in jobs {
+                let _ = job.reply.send(Err(if unavailable {
+                    ApiError::Unavailable("database unavailable".to_owned())
+                } else {
+                    ApiError::Internal("storing feedback failed".to_owned())
+                }));
             }
         }
     }
@@ -138,26 +156,207 @@ fn store_batch(
 ) -> Result<Vec<Result<Stored, ApiError>>, DbError> {
     let calendar = calendar::work_calendar(conn)?;
     let mut limits = HashMap::new();
-    let mut outcomes = Vec::with_capacity(submissions.len());
     for submission in submissions {
-        let commune_limits = match limits.get(&submission.commune_id) {
-            Some(found) => *found,
-            None => {
-                let found = feedback::limits_of(conn, submission.commune_id)?;
-                limits.insert(submission.commune_id, found);
-                found
-            }
-        };
-        let outcome = db::savepoint(conn, |conn| {
-            store_one(conn, submission, &calendar, &commune_limits)
-        });
-        outcomes.push(match outcome {
-            Ok(stored) => Ok(stored),
-            Err(ItemFailure::Refused(error)) => Err(error),
-            Err(ItemFailure::Storage(error)) => Err(error.into()),
-        });
+        if let std::collections::hash_map::Entry::Vacant(entry) =
+            limits.entry(submission.commune_id)
+        {
+            entry.insert(feedback::limits_of(conn, submission.commune_id)?);
+        }
     }
-    Ok(outcomes)
+    let limits_of = |s: &Submission| limits.get(&s.commune_id).copied().unwrap_or_default();
+    let keys: Vec<&str> = submissions
+        .iter()
+        .filter_map(|s| s.idempotency.as_ref().map(|(key, _)| key.as_str()))
+        .collect();
+    let known_keys = feedback::find_idempotency_keys(conn, &keys)?;
+
+    let mut outcomes: Vec<Option<Result<Stored, ApiError>>> =
+        submissions.iter().map(|_| None).collect();
+    let mut keys_in_batch = HashSet::new();
+    // Stored with one statement per table; the rest each on its own, after them.
+    let mut together = Vec::new();
+    let mut alone = Vec::new();
+    for (index, submission) in submissions.iter().enumerate() {
+        if let Some((key, hash)) = &submission.idempotency {
+            if let Some((stored_hash, id)) = known_keys.get(key) {
+                outcomes[index] = Some(replay(conn, hash, stored_hash, *id)?);
+                continue;
+            }
+            if !keys_in_batch.insert(key.as_str()) {
+                // The same key twice in one batch: the second finds the first once stored.
+                alone.push(index);
+                continue;
+            }
+        }
+        match check_links(conn, submission) {
+            Ok(()) => together.push(index),
+            Err(ItemFailure::Refused(error)) => outcomes[index] = Some(Err(error)),
+            Err(ItemFailure::Storage(error)) => return Err(error),
+        }
+    }
+
+    let batch: Vec<&Submission> = together.iter().map(|&i| submissions[i]).collect();
+    let prepared: Vec<Prepared> = batch
+        .iter()
+        .map(|s| prepare(s, &calendar, &limits_of(s)))
+        .collect();
+    match db::savepoint(conn, |conn| store_together(conn, &batch, &prepared)) {
+        Ok(items) => {
+            for (&index, item) in together.iter().zip(items) {
+                outcomes[index] = Some(Ok(Stored::Created(Box::new(item))));
+            }
+        }
+        Err(error @ DbError::Unavailable(_)) => return Err(error),
+        // One of them clashed (a taken tracking code, or a key another instance's writer has
+        // just stored): each is tried on its own, so only that one is affected.
+        Err(_) => alone.extend(&together),
+    }
+    alone.sort_unstable();
+    for index in alone {
+        let submission = submissions[index];
+        outcomes[index] = Some(store_alone(
+            conn,
+            submission,
+            &calendar,
+            &limits_of(submission),
+        ));
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|outcome| {
+            outcome.unwrap_or_else(|| {
+                Err(ApiError::Internal(
+                    "a submission was left out of its batch".to_owned(),
+                ))
+            })
+        })
+        .collect())
+}
+
+/// The answer to a retry: the first request's item, unless the key came with another request.
+fn replay(
+    conn: &mut DbConnection,
+    hash: &str,
+    stored_hash: &str,
+    id: i64,
+) -> Result<Result<Stored, ApiError>, DbError> {
+    if hash != stored_hash {
+        return Ok(Err(ValidationErrors::single(
+            "Idempotency-Key",
+            "reused",
+            "this key was used with a different request; use a new key for a new submission",
+        )
+        .into()));
+    }
+    Ok(Ok(Stored::Replayed(Box::new(feedback::find(conn, id)?))))
+}
+
+/// What the writer works out for a submission before storing it.
+struct Prepared {
+    tracking_code: TrackingCode,
+    received_on: chrono::NaiveDate,
+    deadlines: Deadlines,
+    due: Option<chrono::NaiveDate>,
+    search_text: String,
+    at: chrono::NaiveDateTime,
+}
+
+fn prepare(submission: &Submission, calendar: &WorkCalendar, limits: &FeedbackLimits) -> Prepared {
+    let received_on = Utc::now().with_timezone(&submission.time_zone).date_naive();
+    let deadlines = deadlines_at_receipt(received_on, limits, calendar);
+    let feedback = &submission.feedback;
+    Prepared {
+        tracking_code: TrackingCode::new(received_on, rand::random()),
+        received_on,
+        deadlines,
+        due: due_date(FeedbackStatus::Received, None, &deadlines),
+        search_text: domain::text::fold(&format!(
+            "{} {} {}",
+            feedback.subject,
+            feedback.content,
+            feedback.procedure.as_deref().unwrap_or_default()
+        )),
+        at: db::now(),
+    }
+}
+
+fn new_item<'a>(submission: &'a Submission, prepared: &'a Prepared) -> NewItem<'a> {
+    NewItem {
+        commune_id: submission.commune_id,
+        tracking_code: prepared.tracking_code.as_str(),
+        feedback: &submission.feedback,
+        resolution_id: submission.resolution_id,
+        target_id: submission.target_id,
+        received_on: prepared.received_on,
+        deadlines: &prepared.deadlines,
+        due_date: prepared.due,
+        search_text: &prepared.search_text,
+        at: prepared.at,
+    }
+}
+
+/// The audit entry of a submission: its workflow state, never the submitter or the content.
+fn audit_entry<'a>(submission: &'a Submission, item: &FeedbackItem) -> AuditEntry<'a> {
+    AuditEntry {
+        actor: feedback::CITIZEN,
+        commune_id: Some(submission.commune_id),
+        action: "feedback.submit",
+        object_type: "feedback",
+        object_id: item.id.to_string(),
+        before: None,
+        after: serde_json::to_string(&FeedbackAuditView::from(item)).ok(),
+        request_id: submission.request_id.as_deref(),
+    }
+}
+
+/// Stores the submissions with one statement per table.
+fn store_together(
+    conn: &mut DbConnection,
+    submissions: &[&Submission],
+    prepared: &[Prepared],
+) -> Result<Vec<FeedbackItem>, DbError> {
+    let new_items: Vec<NewItem<'_>> = submissions
+        .iter()
+        .zip(prepared)
+        .map(|(s, p)| new_item(s, p))
+        .collect();
+    let items = feedback::insert_many(conn, &new_items)?;
+    let keys: Vec<(&str, &str, i64)> = submissions
+        .iter()
+        .zip(&items)
+        .filter_map(|(s, item)| {
+            let (key, hash) = s.idempotency.as_ref()?;
+            Some((key.as_str(), hash.as_str(), item.id))
+        })
+        .collect();
+    feedback::insert_idempotency_keys(conn, &keys, db::now())?;
+    let entries: Vec<AuditEntry<'_>> = submissions
+        .iter()
+        .zip(&items)
+        .map(|(s, item)| audit_entry(s, item))
+        .collect();
+    db::audit::record_many(conn, &entries)?;
+    Ok(items)
+}
+
+/// Stores one submission in its own savepoint, trying again after a clash: a taken tracking
+/// code gets a new one, and a key another writer has just stored is found the second time.
+fn store_alone(
+    conn: &mut DbConnection,
+    submission: &Submission,
+    calendar: &WorkCalendar,
+    limits: &FeedbackLimits,
+) -> Result<Stored, ApiError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match db::savepoint(conn, |conn| store_one(conn, submission, calendar, limits)) {
+            Ok(stored) => return Ok(stored),
+            Err(ItemFailure::Refused(error)) => return Err(error),
+            Err(ItemFailure::Storage(DbError::Conflict(_))) if attempt < ATTEMPTS => continue,
+            Err(ItemFailure::Storage(error)) => return Err(error.into()),
+        }
+    }
 }
 
 fn store_one(
@@ -168,75 +367,16 @@ fn store_one(
 ) -> Result<Stored, ItemFailure> {
     if let Some((key, hash)) = &submission.idempotency {
         if let Some((stored_hash, id)) = feedback::find_idempotency_key(conn, key)? {
-            if &stored_hash != hash {
-                return Err(ItemFailure::Refused(
-                    ValidationErrors::single(
-                        "Idempotency-Key",
-                        "reused",
-                        "this key was used with a different request; use a new key for a new submission",
-                    )
-                    .into(),
-                ));
-            }
-            return Ok(Stored::Replayed(Box::new(feedback::find(conn, id)?)));
+            return replay(conn, hash, &stored_hash, id)?.map_err(ItemFailure::Refused);
         }
     }
     check_links(conn, submission)?;
-    let now = Utc::now();
-    let at = db::now();
-    let received_on = now.with_timezone(&submission.time_zone).date_naive();
-    let deadlines = deadlines_at_receipt(received_on, limits, calendar);
-    let due = due_date(FeedbackStatus::Received, None, &deadlines);
-    let search_text = domain::text::fold(&format!(
-        "{} {} {}",
-        submission.feedback.subject,
-        submission.feedback.content,
-        submission.feedback.procedure.as_deref().unwrap_or_default()
-    ));
-    let mut attempt = 0;
-    let id = loop {
-        attempt += 1;
-        let code = TrackingCode::new(received_on, rand::random());
-        let item = NewItem {
-            commune_id: submission.commune_id,
-            tracking_code: code.as_str(),
-            feedback: &submission.feedback,
-            resolution_id: submission.resolution_id,
-            target_id: submission.target_id,
-            received_on,
-            deadlines: &deadlines,
-            due_date: due,
-            search_text: &search_text,
-            at,
-        };
-        match db::savepoint(conn, |conn| feedback::insert(conn, &item)) {
-            Ok(id) => break id,
-            Err(DbError::Conflict(constraint))
-                if constraint.contains("tracking_code") && attempt < CODE_ATTEMPTS =>
-            {
-                continue;
-            }
-            Err(other) => return Err(other.into()),
-        }
-    };
+    let prepared = prepare(submission, calendar, limits);
+    let item = feedback::insert(conn, &new_item(submission, &prepared))?;
     if let Some((key, hash)) = &submission.idempotency {
-        feedback::insert_idempotency_key(conn, key, hash, id, at)?;
+        feedback::insert_idempotency_key(conn, key, hash, item.id, prepared.at)?;
     }
-    let item = feedback::find(conn, id)?;
-    let after = serde_json::to_string(&FeedbackAuditView::from(&item)).ok();
-    db::audit::record(
-        conn,
-        &AuditEntry {
-            actor: feedback::CITIZEN,
-            commune_id: Some(submission.commune_id),
-            action: "feedback.submit",
-            object_type: "feedback",
-            object_id: id.to_string(),
-            before: None,
-            after,
-            request_id: submission.request_id.as_deref(),
-        },
-    )?;
+    db::audit::record(conn, &audit_entry(submission, &item))?;
     Ok(Stored::Created(Box::new(item)))
 }
 

@@ -22,7 +22,7 @@ pub struct AuditEntry<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 struct NewAuditRow<'a> {
     at: NaiveDateTime,
     actor: &'a str,
@@ -71,6 +71,32 @@ pub fn record(conn: &mut DbConnection, entry: &AuditEntry<'_>) -> Result<(), DbE
             request_id: entry.request_id,
         })
         .execute(conn)?;
+    Ok(())
+}
+
+/// Records many writes with one statement; call it inside the transaction that makes them.
+pub fn record_many(conn: &mut DbConnection, entries: &[AuditEntry<'_>]) -> Result<(), DbError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let at = now();
+    let rows: Vec<NewAuditRow<'_>> = entries
+        .iter()
+        .map(|entry| NewAuditRow {
+            at,
+            actor: entry.actor,
+            commune_id: entry.commune_id,
+            action: entry.action,
+            object_type: entry.object_type,
+            object_id: &entry.object_id,
+            before: entry.before.as_deref(),
+            after: entry.after.as_deref(),
+            request_id: entry.request_id,
+        })
+        .collect();
+    crate::on_either_backend!(conn, |conn| diesel::insert_into(audit_log::table)
+        .values(&rows)
+        .execute(conn))?;
     Ok(())
 }
 

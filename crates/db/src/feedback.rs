@@ -241,7 +241,7 @@ pub struct NewItem<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = feedback)]
+#[diesel(table_name = feedback, treat_none_as_default_value = false)]
 struct NewContentRow<'a> {
     commune_id: i64,
     tracking_code: &'a str,
@@ -257,7 +257,7 @@ struct NewContentRow<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = feedback)]
+#[diesel(table_name = feedback, treat_none_as_default_value = false)]
 struct NewDatesRow {
     received_on: NaiveDate,
     classify_by: NaiveDate,
@@ -269,7 +269,7 @@ struct NewDatesRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = feedback)]
+#[diesel(table_name = feedback, treat_none_as_default_value = false)]
 struct NewItemRow<'a> {
     #[diesel(embed)]
     content: NewContentRow<'a>,
@@ -280,34 +280,12 @@ struct NewItemRow<'a> {
 /// The actor of history entries made by a submission: never the submitter's name.
 pub const CITIZEN: &str = "citizen";
 
-/// Stores a submission, its submitter and its first history entry; returns the item's id. A
-/// taken tracking code is a `Conflict` naming `feedback_tracking_code_key`.
-pub fn insert(conn: &mut DbConnection, item: &NewItem<'_>) -> Result<i64, DbError> {
+/// Stores a submission, its submitter and its first history entry, and returns the item as
+/// stored (without reading it back: every statement counts when submissions arrive in
+/// thousands). A taken tracking code is a `Conflict` naming the tracking code.
+pub fn insert(conn: &mut DbConnection, item: &NewItem<'_>) -> Result<FeedbackItem, DbError> {
     let submission = item.feedback;
-    let row = NewItemRow {
-        content: NewContentRow {
-            commune_id: item.commune_id,
-            tracking_code: item.tracking_code,
-            kind: submission.kind.as_str(),
-            subject: &submission.subject,
-            content: &submission.content,
-            procedure_name: submission.procedure.as_deref(),
-            resolution_id: item.resolution_id,
-            target_id: item.target_id,
-            allow_publication: submission.allow_publication,
-            status: FeedbackStatus::Received.as_str(),
-            search_text: item.search_text,
-        },
-        dates: NewDatesRow {
-            received_on: item.received_on,
-            classify_by: item.deadlines.classify_by,
-            forward_by: item.deadlines.forward_by,
-            answer_by: item.deadlines.answer_by,
-            due_date: item.due_date,
-            created_at: item.at,
-            updated_at: item.at,
-        },
-    };
+    let row = new_item_row(item);
     // get_results, not get_result: see STACK notes on SQLite's WAL.
     let ids: Vec<i64> = diesel::insert_into(feedback::table)
         .values(&row)
@@ -336,7 +314,133 @@ pub fn insert(conn: &mut DbConnection, item: &NewItem<'_>) -> Result<i64, DbErro
         FeedbackStatus::Received,
         None,
     )?;
-    Ok(id)
+    Ok(received_item(id, item))
+}
+
+fn new_item_row<'a>(item: &'a NewItem<'a>) -> NewItemRow<'a> {
+    let submission = item.feedback;
+    NewItemRow {
+        content: NewContentRow {
+            commune_id: item.commune_id,
+            tracking_code: item.tracking_code,
+            kind: submission.kind.as_str(),
+            subject: &submission.subject,
+            content: &submission.content,
+            procedure_name: submission.procedure.as_deref(),
+            resolution_id: item.resolution_id,
+            target_id: item.target_id,
+            allow_publication: submission.allow_publication,
+            status: FeedbackStatus::Received.as_str(),
+            search_text: item.search_text,
+        },
+        dates: NewDatesRow {
+            received_on: item.received_on,
+            classify_by: item.deadlines.classify_by,
+            forward_by: item.deadlines.forward_by,
+            answer_by: item.deadlines.answer_by,
+            due_date: item.due_date,
+            created_at: item.at,
+            updated_at: item.at,
+        },
+    }
+}
+
+/// A submission as stored, without reading it back.
+fn received_item(id: i64, item: &NewItem<'_>) -> FeedbackItem {
+    let submission = item.feedback;
+    FeedbackItem {
+        id,
+        commune_id: item.commune_id,
+        tracking_code: item.tracking_code.to_owned(),
+        kind: submission.kind,
+        subject: submission.subject.clone(),
+        content: submission.content.clone(),
+        public_content: None,
+        procedure: submission.procedure.clone(),
+        resolution_id: item.resolution_id,
+        target_id: item.target_id,
+        allow_publication: submission.allow_publication,
+        status: FeedbackStatus::Received,
+        classification: None,
+        reason: None,
+        forwarded_to: None,
+        assignee_id: None,
+        answer: None,
+        answered_at: None,
+        personal_data_erased_at: None,
+        received_on: item.received_on,
+        deadlines: *item.deadlines,
+        due_date: item.due_date,
+        closed_at: None,
+        published_at: None,
+        created_at: to_utc(item.at),
+        updated_at: to_utc(item.at),
+    }
+}
+
+/// Stores many submissions with one statement per table: all of them, or none (an error leaves
+/// the transaction to be rolled back, or a savepoint around it). Returns them in order.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    items: &[NewItem<'_>],
+) -> Result<Vec<FeedbackItem>, DbError> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<NewItemRow<'_>> = items.iter().map(new_item_row).collect();
+    // get_results, not get_result: see STACK notes on SQLite's WAL.
+    let stored: Vec<(i64, String)> = crate::on_either_backend!(conn, |conn| {
+        diesel::insert_into(feedback::table)
+            .values(&rows)
+            .returning((feedback::id, feedback::tracking_code))
+            .get_results(conn)
+    })?;
+    let ids: HashMap<String, i64> = stored.into_iter().map(|(id, code)| (code, id)).collect();
+    let stored: Vec<FeedbackItem> = items
+        .iter()
+        .map(|item| {
+            ids.get(item.tracking_code)
+                .map(|&id| received_item(id, item))
+                .ok_or_else(|| DbError::Corrupt("a stored submission has no id".to_owned()))
+        })
+        .collect::<Result<_, _>>()?;
+    let submitters: Vec<_> = items
+        .iter()
+        .zip(&stored)
+        .map(|(item, stored)| {
+            let submitter = &item.feedback.submitter;
+            (
+                feedback_submitters::feedback_id.eq(stored.id),
+                feedback_submitters::name.eq(&submitter.name),
+                feedback_submitters::address.eq(&submitter.address),
+                feedback_submitters::phone.eq(submitter.phone.as_ref().map(|p| p.as_str())),
+                feedback_submitters::email.eq(submitter.email.as_ref().map(|e| e.as_str())),
+            )
+        })
+        .collect();
+    crate::on_either_backend!(conn, |conn| {
+        diesel::insert_into(feedback_submitters::table)
+            .values(&submitters)
+            .execute(conn)
+    })?;
+    let history: Vec<_> = items
+        .iter()
+        .zip(&stored)
+        .map(|(item, stored)| {
+            (
+                feedback_history::feedback_id.eq(stored.id),
+                feedback_history::at.eq(item.at),
+                feedback_history::actor.eq(CITIZEN),
+                feedback_history::to_status.eq(FeedbackStatus::Received.as_str()),
+            )
+        })
+        .collect();
+    crate::on_either_backend!(conn, |conn| {
+        diesel::insert_into(feedback_history::table)
+            .values(&history)
+            .execute(conn)
+    })?;
+    Ok(stored)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> Result<FeedbackItem, DbError> {
@@ -741,6 +845,56 @@ pub fn insert_idempotency_key(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Stores many idempotency keys with one statement.
+pub fn insert_idempotency_keys(
+    conn: &mut DbConnection,
+    keys: &[(&str, &str, i64)],
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = keys
+        .iter()
+        .map(|&(key, hash, id)| {
+            (
+                idempotency_keys::key.eq(key),
+                idempotency_keys::request_hash.eq(hash),
+                idempotency_keys::feedback_id.eq(id),
+                idempotency_keys::created_at.eq(at),
+            )
+        })
+        .collect();
+    crate::on_either_backend!(conn, |conn| {
+        diesel::insert_into(idempotency_keys::table)
+            .values(&rows)
+            .execute(conn)
+    })?;
+    Ok(())
+}
+
+/// The request hashes and items of the idempotency keys already used among `keys`.
+pub fn find_idempotency_keys(
+    conn: &mut DbConnection,
+    keys: &[&str],
+) -> Result<HashMap<String, (String, i64)>, DbError> {
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, String, i64)> = idempotency_keys::table
+        .filter(idempotency_keys::key.eq_any(keys))
+        .select((
+            idempotency_keys::key,
+            idempotency_keys::request_hash,
+            idempotency_keys::feedback_id,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(key, hash, id)| (key, (hash, id)))
+        .collect())
 }
 
 /// Forgets idempotency keys made before `before`; returns how many.

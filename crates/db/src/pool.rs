@@ -365,6 +365,19 @@ impl Database {
     }
 }
 
+/// Runs one statement on the concrete connection of either backend, for statements diesel's
+/// `MultiConnection` does not build itself (multi-row inserts). The body is compiled once per
+/// backend.
+#[macro_export]
+macro_rules! on_either_backend {
+    ($conn:expr, |$backend_conn:ident| $body:expr) => {
+        match $conn {
+            $crate::DbConnection::Postgresql($backend_conn) => $body,
+            $crate::DbConnection::Sqlite($backend_conn) => $body,
+        }
+    };
+}
+
 /// Runs `work` in a savepoint of the transaction under way: when it fails its writes are undone
 /// and the transaction goes on (on PostgreSQL a failed statement would otherwise spoil it).
 pub fn savepoint<T, E: From<DbError>>(

@@ -58,7 +58,7 @@ fn item(database: &Database, code: &str) -> Result<i64, Box<dyn std::error::Erro
             )?,
             Err(other) => return Err(other.into()),
         };
-        let id = feedback::insert(
+        let stored = feedback::insert(
             conn,
             &NewItem {
                 commune_id: commune.id,
@@ -73,7 +73,12 @@ fn item(database: &Database, code: &str) -> Result<i64, Box<dyn std::error::Erro
                 at: db::now(),
             },
         )?;
-        Ok::<_, Box<dyn std::error::Error>>(id)
+        assert_eq!(
+            feedback::find(conn, stored.id)?,
+            stored,
+            "returned as stored"
+        );
+        Ok::<_, Box<dyn std::error::Error>>(stored.id)
     })?;
     Ok(id)
 }
@@ -232,6 +237,6 @@ fn a_failed_savepoint_leaves_the_rest_of_the_transaction() -> TestResult {
         "{clash:?}"
     );
     let found = database.read(|conn| feedback::find_by_code(conn, "PAKN.20230313.FFFFFFFFFF"))?;
-    assert_eq!(found.id, kept);
+    assert_eq!(found, kept);
     Ok(())
 }
