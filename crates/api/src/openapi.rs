@@ -24,6 +24,8 @@ errors are RFC 9457 `application/problem+json` with a stable `code`. Lists are p
         (name = "visits", description = "The portal's visit counter: today, yesterday, this week, this month, total"),
         (name = "auth", description = "Signing in and the signed-in user"),
         (name = "users", description = "User accounts (admins only)"),
+        (name = "feedback", description = "Citizen feedback and petitions (phản ánh, kiến nghị) about administrative procedures, under Nghị định 20/2008/NĐ-CP"),
+        (name = "calendar", description = "The working-day calendar feedback deadlines count in: holidays and swapped working days"),
     ),
     components(schemas(Problem, FieldErrorBody)),
     modifiers(&BearerAuth),

@@ -8,7 +8,7 @@ use domain::feedback::Deadlines;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::dto::common::present;
+use crate::dto::common::{ListResponse, present};
 use crate::dto::resolutions::local_time;
 
 /// A citizen's feedback (phản ánh) or petition (kiến nghị) about an administrative procedure.
@@ -386,6 +386,14 @@ impl From<&FeedbackItem> for FeedbackAuditView {
             personal_data_erased: item.personal_data_erased_at.is_some(),
         }
     }
+}
+
+/// `GET /feedback` answers the public list, or officials' list with personal data.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum FeedbackList {
+    Public(ListResponse<PublicFeedback>),
+    Official(ListResponse<OfficialFeedback>),
 }
 
 /// Filters of `GET /feedback`. Without an official's token only `commune`, `q`, `updated_since`

@@ -202,8 +202,7 @@ fn not_found_as_feedback(error: DbError) -> ApiError {
     params(FeedbackListParams),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "Public: published items, newest first", body = ListResponse<PublicFeedback>),
-        (status = 200, description = "Officials: the commune's items, newest first, with personal data", body = ListResponse<OfficialFeedback>),
+        (status = 200, description = "Without an official's token: published items, newest first, without personal data. With one: the commune's items, newest first, with personal data (`Cache-Control: private, no-store`)", body = FeedbackList),
         (status = 401, description = "A token was sent and is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An officer asked for another commune's items", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid parameters, or officials' filters without an official's token", body = Problem, content_type = "application/problem+json"),
