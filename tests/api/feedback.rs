@@ -522,13 +522,15 @@ async fn the_whole_workflow_from_submission_to_publication() -> TestResult {
     );
     assert_eq!(tracking["due_date"], receipt["due_date"]);
     assert_eq!(tracking["answer"], Value::Null);
-    problem(
+    // An unknown code and a malformed one get the same answer: no hint about other codes.
+    let unknown = problem(
         app.get("/api/v1/feedback/track/PAKN.20230313.0000000000")
             .await?,
         404,
     )
     .await?;
-    problem(app.get("/api/v1/feedback/track/khong-co").await?, 404).await?;
+    let malformed = problem(app.get("/api/v1/feedback/track/khong-co").await?, 404).await?;
+    assert_eq!(unknown, malformed);
 
     let response = app
         .client
@@ -1645,6 +1647,20 @@ async fn an_admin_erases_personal_data_and_the_item_and_history_stay() -> TestRe
         .await?;
     problem(missing, 404).await?;
     tracked(&app, &code).await?;
+
+    // The audit log keeps the workflow, never the submitter.
+    let audit = on_database(&app, move |database| {
+        database.read(|conn| db::audit::for_object(conn, "feedback", &id.to_string()))
+    })
+    .await?;
+    let actions: Vec<&str> = audit.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions.first(), Some(&"feedback.submit"));
+    assert_eq!(actions.last(), Some(&"feedback.erase_personal_data"));
+    for record in &audit {
+        for text in [&record.before, &record.after].into_iter().flatten() {
+            assert_no_personal_data(text, &record.action);
+        }
+    }
     Ok(())
 }
 
