@@ -334,10 +334,15 @@ mod tests {
     #[test]
     fn type_errors_do_not_repeat_the_value() {
         let error = parse_json::<Body>(br#"{"name": "x", "tags": "0912 345 678, Nguy\u1ec5n"}"#);
-        let fields = error.map(|_| Vec::new()).unwrap_or_else(fields);
-        assert_eq!(fields.len(), 1);
-        assert!(!fields[0].1.contains("0912"), "{fields:?}");
-        assert!(fields[0].1.contains("a string"), "{fields:?}");
+        let messages: Vec<String> = match error {
+            Err(ApiError::Validation(errors)) => {
+                errors.errors().iter().map(|e| e.message.clone()).collect()
+            }
+            _ => Vec::new(),
+        };
+        assert_eq!(messages.len(), 1);
+        assert!(!messages[0].contains("0912"), "{messages:?}");
+        assert!(messages[0].contains("a string"), "{messages:?}");
         assert_eq!(
             without_input_values("invalid type: integer `912345678`, expected a string"),
             "invalid type: an integer, expected a string"
