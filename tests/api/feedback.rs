@@ -272,6 +272,10 @@ fn move_to(to: &str) -> Value {
         "forwarded" => {
             json!({"status": to, "forwarded_to": "Sở Tài nguyên và Môi trường tỉnh Thanh Hóa"})
         }
+        "published" => json!({
+            "status": to,
+            "public_content": "Công dân phản ánh việc chậm trả kết quả chứng thực."
+        }),
         _ => json!({ "status": to }),
     }
 }
@@ -1578,6 +1582,32 @@ async fn the_fourth_submission_in_a_minute_is_429_with_retry_after() -> TestResu
     Ok(())
 }
 
+#[tokio::test]
+async fn retries_that_get_their_first_answer_do_not_use_up_the_limit() -> TestResult {
+    let app = spawn_app_with(TestOptions::demo().with("FEEDBACK_RATE_LIMIT", "3")).await?;
+    let retry = || {
+        app.client
+            .post(app.url("/api/v1/feedback"))
+            .header("idempotency-key", "5b0c1d52-3c1e-4f7a-9a43-2f7e1c0d9b11")
+            .json(&sample_submission())
+            .send()
+    };
+    let first = retry().await?;
+    assert_eq!(first.status().as_u16(), 201);
+    for _ in 0..5 {
+        let again = retry().await?;
+        assert_eq!(again.status().as_u16(), 201);
+        assert_eq!(
+            header(&again, "idempotent-replayed").as_deref(),
+            Some("true")
+        );
+    }
+    submit_sample(&app).await?;
+    submit_sample(&app).await?;
+    problem(submit(&app, &sample_submission()).await?, 429).await?;
+    Ok(())
+}
+
 // ---- 8. personal data -------------------------------------------------------------------------
 
 #[tokio::test]
@@ -1616,9 +1646,14 @@ async fn an_admin_erases_personal_data_and_the_item_and_history_stay() -> TestRe
     let after = item(&app, &officer, id).await?;
     assert_eq!(after["submitter"], Value::Null);
     assert!(after["personal_data_erased_at"].is_string(), "{after}");
+    // What the citizen typed gives way to the public version officials wrote.
     assert_eq!(
         (&after["status"], &after["content"], &after["answer"]),
-        (&json!("published"), &json!(CONTENT), &json!(ANSWER))
+        (
+            &json!("published"),
+            &move_to("published")["public_content"],
+            &json!(ANSWER)
+        )
     );
     let history = after["history"].as_array().cloned().unwrap_or_default();
     assert_eq!(history.len(), history_before + 1);
@@ -1670,7 +1705,6 @@ async fn an_admin_erases_personal_data_and_the_item_and_history_stay() -> TestRe
 async fn deadlines_count_working_days_holidays_and_the_communes_settings() -> TestResult {
     let app = spawn().await?;
     let admin = app.login_demo("admin").await?;
-    let editor = app.login_demo("editor").await?;
     let today = Day::today_in_vietnam()?;
     let (year, _, _) = today.ymd();
     let mut calendar = Calendar::listed(&app, &[year, year + 1]).await?;
@@ -1748,7 +1782,7 @@ async fn deadlines_count_working_days_holidays_and_the_communes_settings() -> Te
     let set = app
         .client
         .put(app.url(settings))
-        .bearer_auth(&editor)
+        .bearer_auth(&admin)
         .json(&shorter)
         .send()
         .await?;
@@ -1811,7 +1845,7 @@ async fn deadlines_count_working_days_holidays_and_the_communes_settings() -> Te
 }
 
 #[tokio::test]
-async fn only_admins_change_the_calendar_and_editors_the_settings() -> TestResult {
+async fn only_admins_change_the_calendar_and_the_settings() -> TestResult {
     let app = spawn().await?;
     let admin = app.login_demo("admin").await?;
     let officer = app.login_demo("officer").await?;
@@ -1879,14 +1913,18 @@ async fn only_admins_change_the_calendar_and_editors_the_settings() -> TestResul
     let settings = "/api/v1/communes/truong-xuan/feedback-settings";
     let values =
         json!({"classify_days": 3, "forward_days": 5, "answer_days": 15, "retention_months": 24});
-    let by_officer = app
-        .client
-        .put(app.url(settings))
-        .bearer_auth(&officer)
-        .json(&values)
-        .send()
-        .await?;
-    problem(by_officer, 403).await?;
+    // The retention period decides when personal data is erased: admins only.
+    let editor = app.login_demo("editor").await?;
+    for token in [&officer, &editor] {
+        let refused = app
+            .client
+            .put(app.url(settings))
+            .bearer_auth(token)
+            .json(&values)
+            .send()
+            .await?;
+        problem(refused, 403).await?;
+    }
     let anonymous = app
         .client
         .put(app.url(settings))
@@ -2021,5 +2059,176 @@ async fn each_official_read_of_personal_data_is_recorded() -> TestResult {
     .await?;
     let readers: Vec<&str> = reads.iter().map(|(_, who)| who.as_str()).collect();
     assert_eq!(readers, ["officer", "officer", "officer"]);
+    Ok(())
+}
+
+// ---- what the review found --------------------------------------------------------------------
+
+/// A public list that takes `q` straight from the item's text.
+async fn public_total(app: &TestApp, q: &str) -> Result<i64, Failure> {
+    let list: Value = app
+        .get(&format!("/api/v1/feedback?commune=truong-xuan&q={q}"))
+        .await?
+        .json()
+        .await?;
+    Ok(list["total"].as_i64().unwrap_or(-1))
+}
+
+#[tokio::test]
+async fn the_public_search_never_finds_what_officials_removed() -> TestResult {
+    let app = spawn().await?;
+    let officer = app.login_demo("officer").await?;
+    let with_id = sample_with(
+        "content",
+        json!("Tôi là Trần Văn Bình, CCCD 038085001234, đề nghị xã trả lời về lệ phí chứng thực."),
+    );
+    let id = item_in_state_from(&app, &officer, State::Answered, &with_id).await?;
+    let public_content = "Công dân đề nghị xã trả lời về lệ phí chứng thực.";
+    patched(
+        &app,
+        &officer,
+        id,
+        &json!({"status": "published", "public_subject": "Về lệ phí chứng thực", "public_content": public_content}),
+    )
+    .await?;
+    let list: Value = app
+        .get("/api/v1/feedback?commune=truong-xuan")
+        .await?
+        .json()
+        .await?;
+    assert_eq!(list["items"][0]["subject"], "Về lệ phí chứng thực");
+    assert_eq!(list["items"][0]["content"], public_content);
+    assert_eq!(public_total(&app, "le%20phi").await?, 1);
+    for removed in [
+        "038085001234",
+        "Tr%E1%BA%A7n%20V%C4%83n%20B%C3%ACnh",
+        "tran%20van%20binh",
+    ] {
+        assert_eq!(public_total(&app, removed).await?, 0, "q={removed}");
+    }
+    // The citizen's own subject is public no more either.
+    assert_eq!(public_total(&app, "cham%20tra").await?, 0);
+    // Officials still find it by what the citizen wrote.
+    let officials = official_list(&app, &officer, "?q=038085001234").await?;
+    assert_eq!(officials["total"], 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_published_item_keeps_its_public_version() -> TestResult {
+    let app = spawn().await?;
+    let officer = app.login_demo("officer").await?;
+    let answered = item_in_state(&app, &officer, State::Answered).await?;
+    let refused = problem(
+        patch(&app, &officer, answered, &json!({"status": "published"})).await?,
+        422,
+    )
+    .await?;
+    assert_eq!(
+        fields(&refused),
+        [("public_content".to_owned(), "required_for_move".to_owned())]
+    );
+    let published = item_in_state(&app, &officer, State::Published).await?;
+    for clearing in [
+        json!({"public_content": null}),
+        json!({"public_content": "   "}),
+    ] {
+        problem(patch(&app, &officer, published, &clearing).await?, 422).await?;
+    }
+    let kept = item(&app, &officer, published).await?;
+    assert!(kept["public_content"].is_string(), "{kept}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn erasing_personal_data_also_replaces_what_the_citizen_typed() -> TestResult {
+    let app = spawn().await?;
+    let officer = app.login_demo("officer").await?;
+    let admin = app.login_demo("admin").await?;
+    let edited = item_in_state(&app, &officer, State::InProgress).await?;
+    let public_content = "Công dân phản ánh việc chậm trả kết quả chứng thực.";
+    patched(
+        &app,
+        &officer,
+        edited,
+        &json!({"public_content": public_content}),
+    )
+    .await?;
+    let plain = item_in_state(&app, &officer, State::InProgress).await?;
+    for id in [edited, plain] {
+        let erased = app
+            .client
+            .delete(app.url(&format!("/api/v1/feedback/{id}/personal-data")))
+            .bearer_auth(&admin)
+            .send()
+            .await?;
+        assert_eq!(erased.status().as_u16(), 204);
+    }
+    assert_eq!(
+        item(&app, &officer, edited).await?["content"],
+        public_content
+    );
+    let plain = item(&app, &officer, plain).await?;
+    assert_ne!(plain["content"], CONTENT);
+    assert!(
+        plain["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("xóa"),
+        "{plain}"
+    );
+    // Nor can officials find the erased text any more.
+    let found = official_list(&app, &officer, "?q=bien%20lai").await?;
+    assert_eq!(found["total"], 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_moves_of_one_item_let_exactly_one_through() -> TestResult {
+    let app = spawn().await?;
+    let officer = app.login_demo("officer").await?;
+    let id = item_in_state(&app, &officer, State::Answered).await?;
+    let mut moves = Vec::new();
+    for n in 0..10 {
+        let body = if n % 2 == 0 {
+            move_to("published")
+        } else {
+            json!({"status": "in_progress"})
+        };
+        let (client, url, token) = (
+            app.client.clone(),
+            app.url(&format!("/api/v1/feedback/{id}")),
+            officer.clone(),
+        );
+        moves.push(tokio::spawn(async move {
+            client
+                .patch(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }));
+    }
+    let mut statuses = Vec::new();
+    for handle in moves {
+        statuses.push(handle.await??);
+    }
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    let history = item(&app, &officer, id).await?["history"].clone();
+    let out_of_answered = history
+        .as_array()
+        .map(|entries| entries.iter().filter(|e| e["from"] == "answered").count())
+        .unwrap_or_default();
+    assert_eq!(out_of_answered, 1, "{history}");
     Ok(())
 }

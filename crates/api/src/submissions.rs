@@ -15,7 +15,7 @@ use db::{Database, DbConnection, DbError, calendar, resolutions};
 use domain::calendar::WorkCalendar;
 use domain::feedback::{
     Deadlines, FeedbackLimits, FeedbackStatus, NewFeedback, TrackingCode, deadlines_at_receipt,
-    due_date,
+    due_date, search_text_of,
 };
 use domain::validation::ValidationErrors;
 use tokio::sync::oneshot;
@@ -75,7 +75,15 @@ impl SubmissionQueue {
                 .name(format!("feedback-writer-{n}"))
                 .spawn(move || {
                     while let Some(jobs) = next_batch(&receiver) {
-                        write_batch(&db, jobs);
+                        // A bug that panics fails its batch (each submitter gets a 500, nothing
+                        // was committed), not every later submission.
+                        let written =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                write_batch(&db, jobs)
+                            }));
+                        if written.is_err() {
+                            tracing::error!("the feedback writer panicked; batch refused");
+                        }
                     }
                 })?;
         }
@@ -270,12 +278,11 @@ fn prepare(submission: &Submission, calendar: &WorkCalendar, limits: &FeedbackLi
         received_on,
         deadlines,
         due: due_date(FeedbackStatus::Received, None, &deadlines),
-        search_text: domain::text::fold(&format!(
-            "{} {} {}",
-            feedback.subject,
-            feedback.content,
-            feedback.procedure.as_deref().unwrap_or_default()
-        )),
+        search_text: search_text_of(
+            &feedback.subject,
+            &feedback.content,
+            feedback.procedure.as_deref(),
+        ),
         at: db::now(),
     }
 }

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Months, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::feedback::{Classification, Deadlines, FeedbackKind, FeedbackStatus, NewFeedback};
+use domain::feedback::{
+    Classification, Deadlines, FeedbackKind, FeedbackStatus, NewFeedback, content_after_erasure,
+    search_text_of,
+};
 use domain::page::{PageRequest, Paged};
 
 use crate::schema::{
@@ -25,6 +28,7 @@ pub struct FeedbackItem {
     pub kind: FeedbackKind,
     pub subject: String,
     pub content: String,
+    pub public_subject: Option<String>,
     pub public_content: Option<String>,
     pub procedure: Option<String>,
     pub resolution_id: Option<i64>,
@@ -75,6 +79,7 @@ type ContentColumns = (
     feedback::kind,
     feedback::subject,
     feedback::content,
+    feedback::public_subject,
     feedback::public_content,
     feedback::procedure_name,
     feedback::resolution_id,
@@ -111,6 +116,7 @@ const ITEM: (ContentColumns, WorkflowColumns, DateColumns) = (
         feedback::kind,
         feedback::subject,
         feedback::content,
+        feedback::public_subject,
         feedback::public_content,
         feedback::procedure_name,
         feedback::resolution_id,
@@ -148,6 +154,7 @@ struct ContentPart {
     kind: String,
     subject: String,
     content: String,
+    public_subject: Option<String>,
     public_content: Option<String>,
     procedure: Option<String>,
     resolution_id: Option<i64>,
@@ -197,6 +204,7 @@ fn item_from_row((c, w, d): ItemRow) -> Result<FeedbackItem, DbError> {
         kind,
         subject: c.subject,
         content: c.content,
+        public_subject: c.public_subject,
         public_content: c.public_content,
         procedure: c.procedure,
         resolution_id: c.resolution_id,
@@ -355,6 +363,7 @@ fn received_item(id: i64, item: &NewItem<'_>) -> FeedbackItem {
         kind: submission.kind,
         subject: submission.subject.clone(),
         content: submission.content.clone(),
+        public_subject: None,
         public_content: None,
         procedure: submission.procedure.clone(),
         resolution_id: item.resolution_id,
@@ -501,11 +510,13 @@ pub fn list(
             query = query.filter(feedback::assignee_id.eq(assignee));
         }
         for word in &filter.words {
-            query = query.filter(
-                feedback::search_text
-                    .like(format!("%{}%", escape_like(word)))
-                    .escape('\\'),
-            );
+            let pattern = format!("%{}%", escape_like(word));
+            // The public search sees only the public versions, never what officials removed.
+            query = if filter.published_only {
+                query.filter(feedback::public_search_text.like(pattern).escape('\\'))
+            } else {
+                query.filter(feedback::search_text.like(pattern).escape('\\'))
+            };
         }
         if let Some(since) = filter.updated_since {
             query = query.filter(feedback::updated_at.gt(to_stored(since)));
@@ -654,7 +665,12 @@ pub struct ItemChanges {
     pub reason: Option<Option<String>>,
     pub forwarded_to: Option<Option<String>>,
     pub assignee_id: Option<Option<i64>>,
+    pub public_subject: Option<Option<String>>,
     pub public_content: Option<Option<String>>,
+    pub public_search_text: Option<Option<String>>,
+    /// Only when personal data is erased from the content.
+    pub content: Option<String>,
+    pub search_text: Option<String>,
     pub answer: Option<Option<String>>,
     pub answered_at: Option<Option<DateTime<Utc>>>,
     pub forward_by: Option<Option<NaiveDate>>,
@@ -671,7 +687,11 @@ struct ChangesRow {
     reason: Option<Option<String>>,
     forwarded_to: Option<Option<String>>,
     assignee_id: Option<Option<i64>>,
+    public_subject: Option<Option<String>>,
     public_content: Option<Option<String>>,
+    public_search_text: Option<Option<String>>,
+    content: Option<String>,
+    search_text: Option<String>,
     answer: Option<Option<String>>,
     answered_at: Option<Option<NaiveDateTime>>,
     forward_by: Option<Option<NaiveDate>>,
@@ -681,13 +701,16 @@ struct ChangesRow {
     updated_at: NaiveDateTime,
 }
 
-/// Applies the changes and moves `updated_at`.
+/// Applies the changes and moves `updated_at`, provided the item is still in the status the
+/// caller decided from; returns false when it no longer is (another official moved it), so two
+/// concurrent moves cannot both pass the workflow's check.
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
+    expected: FeedbackStatus,
     changes: ItemChanges,
     at: NaiveDateTime,
-) -> Result<(), DbError> {
+) -> Result<bool, DbError> {
     let stored = |t: Option<Option<DateTime<Utc>>>| t.map(|t| t.map(to_stored));
     let row = ChangesRow {
         status: changes.status.map(FeedbackStatus::as_str),
@@ -697,7 +720,11 @@ pub fn update(
         reason: changes.reason,
         forwarded_to: changes.forwarded_to,
         assignee_id: changes.assignee_id,
+        public_subject: changes.public_subject,
         public_content: changes.public_content,
+        public_search_text: changes.public_search_text,
+        content: changes.content,
+        search_text: changes.search_text,
         answer: changes.answer,
         answered_at: stored(changes.answered_at),
         forward_by: changes.forward_by,
@@ -706,14 +733,14 @@ pub fn update(
         published_at: stored(changes.published_at),
         updated_at: at,
     };
-    let updated = diesel::update(feedback::table.find(id))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        Err(DbError::NotFound)
-    } else {
-        Ok(())
-    }
+    let updated = diesel::update(
+        feedback::table
+            .find(id)
+            .filter(feedback::status.eq(expected.as_str())),
+    )
+    .set(&row)
+    .execute(conn)?;
+    Ok(updated == 1)
 }
 
 /// Records that `actor` was shown the personal data of these items.
@@ -760,16 +787,26 @@ pub fn erase_personal_data(
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let item = find(conn, id)?;
-    if item.personal_data_erased_at.is_some() {
+    // What the citizen typed may hold personal details too: it gives way to the public version.
+    let content = content_after_erasure(item.public_content.as_deref());
+    let search_text = search_text_of(&item.subject, &content, item.procedure.as_deref());
+    // Conditional, so instances erasing at the same time record it once.
+    let erased = diesel::update(
+        feedback::table
+            .find(id)
+            .filter(feedback::personal_data_erased_at.is_null()),
+    )
+    .set((
+        feedback::personal_data_erased_at.eq(Some(at)),
+        feedback::content.eq(&content),
+        feedback::search_text.eq(&search_text),
+        feedback::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    if erased == 0 {
         return Ok(false);
     }
     diesel::delete(feedback_submitters::table.find(id)).execute(conn)?;
-    diesel::update(feedback::table.find(id))
-        .set((
-            feedback::personal_data_erased_at.eq(Some(at)),
-            feedback::updated_at.eq(at),
-        ))
-        .execute(conn)?;
     append_history(
         conn,
         id,
@@ -943,7 +980,6 @@ pub fn set_limits(
             communes::feedback_forward_days.eq(stored(limits.forward_days)),
             communes::feedback_answer_days.eq(stored(limits.answer_days)),
             communes::feedback_retention_months.eq(stored(limits.retention_months)),
-            communes::updated_at.eq(crate::now()),
         ))
         .execute(conn)?;
     if updated == 0 {

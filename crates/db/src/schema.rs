@@ -180,6 +180,7 @@ diesel::table! {
         kind -> Text,
         subject -> Text,
         content -> Text,
+        public_subject -> Nullable<Text>,
         public_content -> Nullable<Text>,
         procedure_name -> Nullable<Text>,
         resolution_id -> Nullable<BigInt>,
@@ -201,6 +202,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         published_at -> Nullable<Timestamp>,
         search_text -> Text,
+        public_search_text -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

@@ -113,7 +113,7 @@ fn personal_data_is_erased_once_the_retention_period_ends() -> TestResult {
             closed_at: Some(Some(closed_at)),
             ..ItemChanges::default()
         };
-        feedback::update(conn, closed, changes, db::now())
+        feedback::update(conn, closed, FeedbackStatus::Received, changes, db::now())
     })?;
 
     // Within the default 24 months nothing is erased.
@@ -171,7 +171,7 @@ fn a_shorter_retention_setting_erases_sooner() -> TestResult {
             closed_at: Some(Some(closed_at)),
             ..ItemChanges::default()
         };
-        feedback::update(conn, id, changes, db::now())
+        feedback::update(conn, id, FeedbackStatus::Received, changes, db::now())
     })?;
     let erased = database.write(|conn| feedback::erase_expired(conn, Utc::now(), "system"))?;
     assert_eq!(erased, [id]);

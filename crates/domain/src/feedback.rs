@@ -245,6 +245,9 @@ impl NewFeedback {
 fn parse_kind(input: &str) -> Result<FeedbackKind, FeedbackError> {
     let text = normalize(input).map_err(|_| FeedbackError::InvalidCharacter)?;
     let text = text.trim();
+    if text.is_empty() {
+        return Err(FeedbackError::Required);
+    }
     if let Some(kind) = FeedbackKind::parse(text) {
         return Ok(kind);
     }
@@ -605,6 +608,24 @@ pub fn is_overdue(due: Option<NaiveDate>, today: NaiveDate) -> bool {
     due.is_some_and(|due| today > due)
 }
 
+/// What replaces the content when the submitter's personal data is erased: the public version
+/// officials wrote, or a notice. What the citizen typed may itself hold personal details.
+pub fn content_after_erasure(public_content: Option<&str>) -> String {
+    public_content
+        .map(str::to_owned)
+        .unwrap_or_else(|| ERASED_CONTENT.to_owned())
+}
+
+pub const ERASED_CONTENT: &str = "(Nội dung đã được xóa cùng dữ liệu cá nhân của người gửi.)";
+
+/// Subject, content and procedure folded for search.
+pub fn search_text_of(subject: &str, content: &str, procedure: Option<&str>) -> String {
+    crate::text::fold(&format!(
+        "{subject} {content} {}",
+        procedure.unwrap_or_default()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -794,6 +815,28 @@ mod tests {
             ..submission()
         };
         assert!(NewFeedback::parse(input).is_ok());
+    }
+
+    #[test]
+    fn a_missing_kind_is_required_not_unknown() {
+        let input = FeedbackInput {
+            kind: "  ".into(),
+            ..submission()
+        };
+        assert_eq!(failures(input), owned(&[("kind", "required")]));
+    }
+
+    #[test]
+    fn erasure_keeps_only_the_public_version_of_the_content() {
+        assert_eq!(
+            content_after_erasure(Some("Công dân đề nghị niêm yết lệ phí.")),
+            "Công dân đề nghị niêm yết lệ phí."
+        );
+        assert_eq!(content_after_erasure(None), ERASED_CONTENT);
+        assert_eq!(
+            search_text_of("Lệ phí", "Đề nghị\nniêm yết", Some("Chứng thực")),
+            "le phi de nghi niem yet chung thuc"
+        );
     }
 
     #[test]

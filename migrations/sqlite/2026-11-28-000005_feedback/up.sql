@@ -73,7 +73,9 @@ CREATE TABLE feedback (
     kind TEXT NOT NULL CHECK (kind IN ('phan_anh', 'kien_nghi')),
     subject TEXT NOT NULL,
     content TEXT NOT NULL,
-    -- What the public sees instead of `content` once published, without personal details.
+    -- What the public sees instead of `subject` and `content` once published, without personal
+    -- details; publishing needs `public_content`.
+    public_subject TEXT,
     public_content TEXT,
     procedure_name TEXT,
     resolution_id BIGINT REFERENCES resolutions (id),
@@ -99,8 +101,10 @@ CREATE TABLE feedback (
     -- forwarded, published); retention counts from here.
     closed_at TIMESTAMP,
     published_at TIMESTAMP,
-    -- Subject, content and procedure folded for officials' search.
+    -- Subject, content and procedure folded for officials' search; the public versions folded
+    -- for the public search, which must never find what officials removed.
     search_text TEXT NOT NULL,
+    public_search_text TEXT,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
     CONSTRAINT feedback_tracking_code_key UNIQUE (tracking_code)

@@ -181,7 +181,7 @@ pub struct PublicFeedback {
     #[schema(example = "kien_nghi")]
     pub kind: &'static str,
     pub subject: String,
-    /// The public version of the content when officials wrote one, else the content.
+    /// The public version of the content officials wrote.
     pub content: String,
     pub procedure: Option<String>,
     pub answer: Option<String>,
@@ -200,7 +200,7 @@ impl PublicFeedback {
             id: item.id,
             commune: commune.to_owned(),
             kind: item.kind.as_str(),
-            subject: item.subject,
+            subject: item.public_subject.unwrap_or(item.subject),
             content: item.public_content.unwrap_or(item.content),
             procedure: item.procedure,
             answer: item.answer,
@@ -268,7 +268,9 @@ pub struct OfficialFeedback {
     pub kind: &'static str,
     pub subject: String,
     pub content: String,
-    /// What the public sees instead of `content` once published.
+    /// What the public sees instead of `subject` once published, when set.
+    pub public_subject: Option<String>,
+    /// What the public sees instead of `content` once published; required to publish.
     pub public_content: Option<String>,
     pub procedure: Option<String>,
     pub resolution_id: Option<i64>,
@@ -325,6 +327,7 @@ impl OfficialFeedback {
             kind: item.kind.as_str(),
             subject: item.subject,
             content: item.content,
+            public_subject: item.public_subject,
             public_content: item.public_content,
             procedure: item.procedure,
             resolution_id: item.resolution_id,
@@ -438,7 +441,13 @@ pub struct UpdateFeedbackRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub assignee: Option<Option<String>>,
-    /// The content as the public will see it, without personal details; `null` clears it.
+    /// The subject as the public will see it, when the citizen's own holds personal details;
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub public_subject: Option<Option<String>>,
+    /// The content as the public will see it, without personal details; required to publish,
+    /// and a published item keeps one. `null` clears it.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub public_content: Option<Option<String>>,

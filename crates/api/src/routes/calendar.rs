@@ -236,8 +236,8 @@ pub async fn get_feedback_settings(
         .json(settings_of(limits)))
 }
 
-/// Change a commune's feedback settings (an admin or an editor of the commune). Items already
-/// received keep their deadlines.
+/// Change a commune's feedback settings (admins: the retention period decides when personal
+/// data is erased). Items already received keep their deadlines.
 #[utoipa::path(
     tag = "feedback",
     params(("slug" = String, Path, description = "The commune's slug", example = "truong-xuan")),
@@ -246,7 +246,7 @@ pub async fn get_feedback_settings(
     responses(
         (status = 200, description = "The settings now", body = FeedbackSettings),
         (status = 401, description = "Missing, invalid, expired or revoked token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin or an editor of this commune", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No commune has this slug", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A value out of range", body = Problem, content_type = "application/problem+json"),
     )
@@ -259,6 +259,7 @@ pub async fn set_feedback_settings(
     slug: web::Path<String>,
     Json(body): Json<FeedbackSettings>,
 ) -> Result<HttpResponse, ApiError> {
+    auth.require_admin()?;
     let slug = CommuneSlug::parse(&slug).map_err(|_| ApiError::not_found("Commune"))?;
     let mut errors = ValidationErrors::new();
     for (field, value, max) in [
@@ -278,17 +279,10 @@ pub async fn set_feedback_settings(
         answer_days: body.answer_days,
         retention_months: body.retention_months,
     };
-    let actor = auth.actor();
     let auditor = Auditor::for_request(auth.username(), &req);
     let saved = state
         .write_private(move |conn| {
             let commune = communes::find_by_slug(conn, &slug).map_err(commune_not_found)?;
-            if !actor.may_edit(commune.id) {
-                return Err(ApiError::Forbidden(
-                    "Only an admin or an editor of this commune may change its settings."
-                        .to_owned(),
-                ));
-            }
             let before = settings_of(db::feedback::limits_of(conn, commune.id)?);
             db::feedback::set_limits(conn, commune.id, &limits)?;
             let after = settings_of(limits);
@@ -303,7 +297,7 @@ pub async fn set_feedback_settings(
                     after: Some(&after),
                 },
             )?;
-            Ok(after)
+            Ok::<_, ApiError>(after)
         })
         .await?;
     Ok(HttpResponse::Ok().json(saved))

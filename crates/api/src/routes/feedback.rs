@@ -14,7 +14,7 @@ use db::{DbConnection, DbError, calendar, communes, users};
 use domain::commune::{Commune, CommuneSlug, DEFAULT_TIME_ZONE};
 use domain::feedback::{
     Classification, FeedbackInput, FeedbackStatus, ItemState, Move, MoveError, NewFeedback,
-    SubmitterInput, TrackingCode, check_answer, check_move, due_date,
+    SubmitterInput, TrackingCode, check_answer, check_move, due_date, search_text_of,
 };
 use domain::page::PageRequest;
 use domain::text::{char_len, fold};
@@ -33,6 +33,7 @@ use crate::state::AppState;
 use crate::submissions::{Stored, Submission};
 
 const MAX_ANSWER_CHARS: usize = 10_000;
+const MAX_SUBJECT_CHARS: usize = 200;
 const MAX_NOTE_CHARS: usize = 2_000;
 const MAX_FORWARDED_TO_CHARS: usize = 500;
 const NO_STORE: (&str, &str) = ("cache-control", "private, no-store");
@@ -63,16 +64,30 @@ pub async fn submit_feedback(
     req: HttpRequest,
     Json(body): Json<SubmitFeedbackRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(ip) = client_ip(&req, &state.trusted_proxies) {
-        let key = format!("ip:{ip}");
-        let now = Instant::now();
+    let limit_key = client_ip(&req, &state.trusted_proxies).map(|ip| format!("ip:{ip}"));
+    if let Some(key) = &limit_key {
         state
             .feedback_limiter
-            .check(&key, now)
+            .check(key, Instant::now())
             .map_err(ApiError::RateLimited)?;
-        state.feedback_limiter.record(&key, now);
     }
-    let idempotency = idempotency_key(&req)?
+    let outcome = store_submission(&state, &req, body).await;
+    // Every attempt counts except a retry that got its first answer back: a mobile client
+    // retrying a stored submission must not lock itself out of its tracking code.
+    let replayed = matches!(&outcome, Ok((_, true)));
+    if let (Some(key), false) = (&limit_key, replayed) {
+        state.feedback_limiter.record(key, Instant::now());
+    }
+    outcome.map(|(response, _)| response)
+}
+
+/// Validates and stores a submission; the response, and whether it is a replay.
+async fn store_submission(
+    state: &AppState,
+    req: &HttpRequest,
+    body: SubmitFeedbackRequest,
+) -> Result<(HttpResponse, bool), ApiError> {
+    let idempotency = idempotency_key(req)?
         .map(|key| Ok::<_, ApiError>((key, request_hash(&body)?)))
         .transpose()?;
     let mut errors = ValidationErrors::new();
@@ -121,7 +136,7 @@ pub async fn submit_feedback(
     if replayed {
         response.insert_header(("idempotent-replayed", "true"));
     }
-    Ok(response.json(SubmissionResponse::new(&item)))
+    Ok((response.json(SubmissionResponse::new(&item)), replayed))
 }
 
 /// `Idempotency-Key`: 1 to 255 visible ASCII characters.
@@ -552,6 +567,7 @@ struct ParsedUpdate {
     reason: Option<String>,
     forwarded_to: Option<String>,
     assignee: Option<Option<Username>>,
+    public_subject: Option<Option<String>>,
     public_content: Option<Option<String>>,
     note: Option<String>,
 }
@@ -581,6 +597,9 @@ impl ParsedUpdate {
             MAX_FORWARDED_TO_CHARS,
         );
         let note = bounded_text(&mut errors, "note", body.note, MAX_NOTE_CHARS);
+        let public_subject = body
+            .public_subject
+            .map(|text| bounded_text(&mut errors, "public_subject", text, MAX_SUBJECT_CHARS));
         let public_content = body
             .public_content
             .map(|text| bounded_text(&mut errors, "public_content", text, MAX_ANSWER_CHARS));
@@ -592,13 +611,16 @@ impl ParsedUpdate {
                 .map(|name| Some(Some(name)))
                 .unwrap_or(None),
         };
-        let nothing =
-            status.is_none() && assignee.is_none() && public_content.is_none() && errors.is_empty();
+        let nothing = status.is_none()
+            && assignee.is_none()
+            && public_subject.is_none()
+            && public_content.is_none()
+            && errors.is_empty();
         if nothing {
             errors.add(
                 "body",
                 "required",
-                "send at least one of status, assignee and public_content",
+                "send at least one of status, assignee, public_subject and public_content",
             );
         }
         if status.is_none() {
@@ -619,6 +641,7 @@ impl ParsedUpdate {
             reason,
             forwarded_to,
             assignee,
+            public_subject,
             public_content,
             note,
         })
@@ -723,8 +746,10 @@ fn apply_update(
                 .note
                 .clone()
                 .or_else(|| classification.map(|c| c.as_str().to_owned())),
-            FeedbackStatus::Rejected => update.reason.clone(),
-            FeedbackStatus::Forwarded => update.forwarded_to.clone(),
+            FeedbackStatus::Rejected => joined(update.reason.as_deref(), update.note.as_deref()),
+            FeedbackStatus::Forwarded => {
+                joined(update.forwarded_to.as_deref(), update.note.as_deref())
+            }
             _ => update.note.clone(),
         };
         feedback::append_history(
@@ -759,17 +784,64 @@ fn apply_update(
         };
         feedback::append_history(conn, item.id, at, actor, Some(status), status, Some(&note))?;
     }
-    if let Some(public_content) = &update.public_content {
-        changes.public_content = Some(public_content.clone());
-        let note = if public_content.is_some() {
-            "public content set"
-        } else {
-            "public content cleared"
+    for (field, given, current) in [
+        ("subject", &update.public_subject, &item.public_subject),
+        ("content", &update.public_content, &item.public_content),
+    ] {
+        let Some(text) = given else { continue };
+        if text == current {
+            continue;
+        }
+        let note = match text {
+            Some(_) => format!("public {field} set"),
+            None => format!("public {field} cleared"),
         };
-        feedback::append_history(conn, item.id, at, actor, Some(status), status, Some(note))?;
+        feedback::append_history(conn, item.id, at, actor, Some(status), status, Some(&note))?;
     }
-    feedback::update(conn, item.id, changes, at)?;
+    changes.public_subject = update.public_subject.clone();
+    changes.public_content = update.public_content.clone();
+    let public_subject = update
+        .public_subject
+        .clone()
+        .unwrap_or_else(|| item.public_subject.clone());
+    let public_content = update
+        .public_content
+        .clone()
+        .unwrap_or_else(|| item.public_content.clone());
+    // Publishing shows the public version only: officials must have written one.
+    if status == FeedbackStatus::Published && public_content.is_none() {
+        return Err(ValidationErrors::single(
+            "public_content",
+            "required_for_move",
+            "a published item shows its public version of the content: set public_content \
+             (the content without personal details)",
+        )
+        .into());
+    }
+    changes.public_search_text = Some(public_content.as_deref().map(|content| {
+        search_text_of(
+            public_subject.as_deref().unwrap_or(&item.subject),
+            content,
+            item.procedure.as_deref(),
+        )
+    }));
+    if !feedback::update(conn, item.id, item.status, changes, at)? {
+        return Err(changed_meanwhile());
+    }
     Ok(())
+}
+
+/// Another official moved the item between our read and our write.
+fn changed_meanwhile() -> ApiError {
+    ApiError::Conflict("The item was changed meanwhile; read it again and retry.".to_owned())
+}
+
+/// A required field and the official's note, both kept in the history.
+fn joined(field: Option<&str>, note: Option<&str>) -> Option<String> {
+    match (field, note) {
+        (Some(field), Some(note)) => Some(format!("{field} ({note})")),
+        (field, note) => field.or(note).map(str::to_owned),
+    }
 }
 
 fn unassignable() -> ApiError {
@@ -837,7 +909,9 @@ pub async fn answer_feedback(
                 )),
                 ..ItemChanges::default()
             };
-            feedback::update(conn, id, changes, at)?;
+            if !feedback::update(conn, id, item.status, changes, at)? {
+                return Err(changed_meanwhile());
+            }
             feedback::append_history(
                 conn,
                 id,
