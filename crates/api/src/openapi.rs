@@ -49,12 +49,49 @@ impl Modify for BearerAuth {
 
 /// The document for the routes `routes::configure` registers; built without a server.
 pub fn spec() -> utoipa::openapi::OpenApi {
-    App::new()
+    let openapi = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts()
-        .1
+        .1;
+    with_default_problem(openapi)
+}
+
+/// Every operation can also answer the errors any route may give (a malformed body, a body too
+/// large, a wrong content type, a rate limit, an unavailable database): documented once, as the
+/// `default` response, so clients know every error is a problem document.
+fn with_default_problem(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let problem = ResponseBuilder::new()
+        .description(
+            "Any other error: 400 malformed body, 401, 404, 405, 413 body too large, 415 wrong \
+             content type, 422, 429 with Retry-After, 500, 503 with Retry-After",
+        )
+        .content(
+            crate::error::PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build();
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            operation
+                .responses
+                .responses
+                .entry("default".to_owned())
+                .or_insert_with(|| problem.clone().into());
+        }
+    }
+    openapi
 }
 
 /// The document as committed in `openapi/openapi.json`.

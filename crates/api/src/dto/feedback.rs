@@ -391,12 +391,42 @@ impl From<&FeedbackItem> for FeedbackAuditView {
     }
 }
 
-/// `GET /feedback` answers the public list, or officials' list with personal data.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum FeedbackList {
-    Public(ListResponse<PublicFeedback>),
-    Official(ListResponse<OfficialFeedback>),
+/// The schema of `GET /feedback`: the public list, or officials' list with personal data. An
+/// official's item has every field of a public one, so it is `anyOf`: a `oneOf` would be
+/// violated by every official answer.
+pub struct FeedbackList;
+
+impl utoipa::PartialSchema for FeedbackList {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::AnyOfBuilder::new()
+            .item(<ListResponse<PublicFeedback> as utoipa::PartialSchema>::schema())
+            .item(<ListResponse<OfficialFeedback> as utoipa::PartialSchema>::schema())
+            .description(Some(
+                "The public list (no token), or the commune's items with personal data (an officer's or admin's token).",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for FeedbackList {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push((
+            PublicFeedback::name().into_owned(),
+            PublicFeedback::schema(),
+        ));
+        PublicFeedback::schemas(schemas);
+        schemas.push((
+            OfficialFeedback::name().into_owned(),
+            OfficialFeedback::schema(),
+        ));
+        OfficialFeedback::schemas(schemas);
+    }
 }
 
 /// Filters of `GET /feedback`. Without an official's token only `commune`, `q`, `updated_since`

@@ -334,6 +334,7 @@ pub struct UpdateResolutionRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreateTargetRequest {
     /// The next free number when absent.
+    #[schema(minimum = 1, maximum = 9999)]
     pub number: Option<i32>,
     pub text: String,
 }

@@ -21,6 +21,9 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{Json, PlainText, Query};
 use crate::state::AppState;
 
+/// Resolutions number their targets 1, 2, 3...; no real one comes near this.
+const MAX_TARGET_NUMBER: i32 = 9_999;
+
 // ---- reads ----------------------------------------------------------------------------------
 
 /// List resolutions: published ones for everyone, drafts too for editors of their commune.
@@ -759,10 +762,16 @@ pub async fn create_target(
     if text.is_empty() {
         return Err(ValidationErrors::single("text", "required", "text must not be empty").into());
     }
-    if body.number.is_some_and(|n| n < 1) {
-        return Err(
-            ValidationErrors::single("number", "out_of_range", "numbers start at 1").into(),
-        );
+    if body
+        .number
+        .is_some_and(|n| !(1..=MAX_TARGET_NUMBER).contains(&n))
+    {
+        return Err(ValidationErrors::single(
+            "number",
+            "out_of_range",
+            format!("numbers are 1 to {MAX_TARGET_NUMBER}"),
+        )
+        .into());
     }
     let auditor = Auditor::for_request(auth.username(), &req);
     let actor = auth.actor();
@@ -771,9 +780,18 @@ pub async fn create_target(
             let (resolution, commune) = load_for_write(conn, id, &actor)?;
             require_draft(&resolution)?;
             let existing = resolutions::targets_of(conn, id)?;
-            let number = body
-                .number
-                .unwrap_or_else(|| existing.iter().map(|t| t.number).max().unwrap_or(0) + 1);
+            let next = existing
+                .iter()
+                .map(|t| t.number)
+                .max()
+                .unwrap_or(0)
+                .saturating_add(1);
+            let number = body.number.unwrap_or(next);
+            if number > MAX_TARGET_NUMBER {
+                return Err(ApiError::Conflict(format!(
+                    "A resolution holds at most {MAX_TARGET_NUMBER} targets."
+                )));
+            }
             let measures = domain::target_parser::parse_measures(&text);
             let target_id = resolutions::insert_target(conn, id, number, &text, &measures)
                 .map_err(|e| match e {
