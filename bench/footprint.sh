@@ -12,17 +12,20 @@ trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WOR
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 start() {
-  local began=$(date +%s%N)
+  local began
+  began=$(date +%s%N)
   DATABASE_URL=sqlite://$WORK/commune.db DEMO_PASSWORD='mật khẩu đo hiệu năng' FEEDBACK_RATE_LIMIT=100000000 \
     JWT_SECRET=0123456789abcdef0123456789abcdef BIND_ADDR=127.0.0.1:$PORT RUST_LOG=warn "$BIN" serve "$@" >>"$WORK/server.log" 2>&1 &
   PID=$!
   until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do sleep 0.005; done
-  echo $(( ($(date +%s%N) - began) / 1000000 ))
+  ELAPSED_MS=$(( ($(date +%s%N) - began) / 1000000 ))
 }
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
-echo "start to ready, new database with the demo (migrations, seed import, 3 password hashes): $(start --demo) ms"
+start --demo
+echo "start to ready, new database with the demo (migrations, seed import, 3 password hashes): $ELAPSED_MS ms"
 stop
-echo "start to ready, existing database: $(start) ms"
+start
+echo "start to ready, existing database: $ELAPSED_MS ms"
 sleep 2
 echo "idle RSS: $(rss "$PID") kB"
 BASE="http://127.0.0.1:$PORT"
