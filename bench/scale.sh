@@ -2,7 +2,7 @@
 # Latency of the main reads on a province-sized platform on PostgreSQL: 3,300 communes, 33,000
 # resolutions with 330,000 targets, 1,000,000 feedback items (bench/scale.sql fills them).
 #   BENCH_DATABASE_URL=postgres://user@host:port/empty_db bash bench/scale.sh
-# Needs wrk and psql. Each endpoint gets 16 connections for DURATION (10 s) with random
+# Needs wrk and psql. Each endpoint gets CONNECTIONS (16) connections for DURATION (10 s) with random
 # parameters, so the public response cache misses nearly always; then EXPLAIN shows the plans.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,7 +58,7 @@ request = function()
 end
 LUA
 run() {
-  wrk -t2 -c16 -d"$DURATION" --latency -s "$WORK/$1.lua" "$BASE" |
+  wrk -t2 -c"${CONNECTIONS:-16}" -d"$DURATION" --latency -s "$WORK/$1.lua" "$BASE" |
     awk -v name="$1" '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$5}
       END {printf "%-10s %9s req/s  p50 %-8s p99 %-8s non-2xx %d\n", name, rps, p50, p99, bad}'
 }

@@ -194,3 +194,63 @@ async fn two_instances_starting_together_on_one_postgres_database_both_come_up()
     drop(scratch);
     Ok(())
 }
+
+#[tokio::test]
+async fn two_instances_share_tokens_and_never_share_a_tracking_code() -> TestResult {
+    let first =
+        e2e::spawn_app_with(TestOptions::demo().with("FEEDBACK_RATE_LIMIT", "100000")).await?;
+    let second = e2e::spawn_on_database(
+        &first.database_url,
+        TestOptions::demo().with("FEEDBACK_RATE_LIMIT", "100000"),
+    )
+    .await?;
+    // A token one instance issued works on the other (same JWT_SECRET, same users).
+    let token = first.login_demo("officer").await?;
+    let me = second
+        .client
+        .get(second.url("/api/v1/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await?;
+    assert_eq!(me.status().as_u16(), 200);
+    let body = serde_json::json!({
+        "commune": "truong-xuan", "kind": "phan_anh", "subject": "Giờ tiếp công dân",
+        "content": "Đề nghị tiếp công dân sáng thứ Bảy.",
+        "submitter": {"name": "Lê Thị Hoa", "address": "Thôn 2", "phone": "0912345678"}
+    });
+    let mut sent = Vec::new();
+    for n in 0..100 {
+        let app = if n % 2 == 0 { &first } else { &second };
+        let (client, url, body) = (
+            app.client.clone(),
+            app.url("/api/v1/feedback"),
+            body.clone(),
+        );
+        sent.push(tokio::spawn(async move {
+            let response = client.post(url).json(&body).send().await?;
+            response.json::<serde_json::Value>().await
+        }));
+    }
+    let mut codes = std::collections::HashSet::new();
+    for answer in sent {
+        let answer = answer.await??;
+        assert!(answer["tracking_code"].is_string(), "{answer}");
+        codes.insert(
+            answer["tracking_code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    assert_eq!(codes.len(), 100, "every submission has its own code");
+    let list: serde_json::Value = second
+        .client
+        .get(second.url("/api/v1/feedback?per_page=1"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(list["total"], 100);
+    Ok(())
+}

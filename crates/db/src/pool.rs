@@ -320,7 +320,16 @@ impl Database {
     ) -> Result<T, E> {
         let mut conn = self.writer.get().map_err(DbError::from)?;
         let mut failure = None;
+        let sqlite = self.backend() == Backend::Sqlite;
         let outcome = conn.transaction::<T, DbError, _>(|conn| {
+            if sqlite {
+                // Takes the write lock first, waiting `busy_timeout` for another process's
+                // writer: a transaction that read first and then wrote would fail at once with
+                // SQLITE_BUSY when another process had written meanwhile (WAL snapshots). On a
+                // database not yet migrated the table is missing; the transaction then stays
+                // deferred, and a busy writer still surfaces as an error of the work itself.
+                let _ = conn.batch_execute("DELETE FROM data_versions WHERE 0");
+            }
             work(conn).map_err(|error| {
                 failure = Some(error);
                 DbError::RolledBack

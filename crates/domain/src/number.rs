@@ -186,7 +186,10 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        // PROPTEST_CASES=200000 for a long run (docs/RELIABILITY.md).
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300)
+        ))]
 
         #[test]
         fn written_numbers_read_back(integer in 0u64..1_000_000_000_000, fraction in proptest::option::of("[0-9]{1,3}")) {

@@ -1868,7 +1868,10 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        // PROPTEST_CASES=200000 for a long run (docs/RELIABILITY.md).
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300)
+        ))]
 
         #[test]
         fn any_text_gives_at_least_one_measure(text in "\\PC{0,80}") {
