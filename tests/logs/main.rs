@@ -142,9 +142,26 @@ async fn no_log_line_holds_a_citizens_personal_data() -> TestResult {
         .send()
         .await?;
     assert_eq!(erased.status().as_u16(), 204);
+    // A public read twice: the second comes from the response cache, and its log line still
+    // names the route.
+    let resolutions: Value = app.get("/api/v1/resolutions").await?.json().await?;
+    let resolution = resolutions["items"][0]["id"].as_i64().unwrap_or_default();
+    for _ in 0..2 {
+        let targets = app
+            .get(&format!("/api/v1/resolutions/{resolution}/targets"))
+            .await?;
+        assert_eq!(targets.status().as_u16(), 200);
+    }
     app.stop().await?;
 
     let text = logs.text();
+    let logged_targets = text
+        .lines()
+        .filter(|line| {
+            line.contains("request finished") && line.contains("/api/v1/resolutions/{id}/targets")
+        })
+        .count();
+    assert_eq!(logged_targets, 2, "a cache hit's log line names its route");
     assert!(
         text.contains("request finished") && text.contains("/api/v1/feedback/{id}/answer"),
         "the requests were logged"

@@ -17,6 +17,10 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// The route pattern of a response served without routing (from the response cache).
+#[derive(Debug, Clone)]
+pub struct RoutePattern(pub std::sync::Arc<str>);
+
 /// Takes the caller's `X-Request-Id` when it is a plausible id (so traces join up across a proxy),
 /// otherwise makes one; wraps the request in a span that every log line inside it carries, and
 /// logs one line when the response is ready. The line names the route pattern, never the raw
@@ -56,9 +60,13 @@ pub async fn request_context(
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
-    let route = response
+    let known = response
         .request()
-        .match_pattern()
+        .extensions()
+        .get::<RoutePattern>()
+        .map(|route| route.0.to_string());
+    let route = known
+        .or_else(|| response.request().match_pattern())
         .unwrap_or_else(|| "(none)".to_owned());
     span.record("route", route.as_str());
     let status = response.status().as_u16();
