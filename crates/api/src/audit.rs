@@ -35,10 +35,6 @@ impl Auditor {
         }
     }
 
-    pub fn actor(&self) -> &str {
-        &self.actor
-    }
-
     /// For writes no HTTP request made: `cli`, `system`.
     pub fn without_request(actor: &str) -> Self {
         Self {

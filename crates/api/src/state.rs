@@ -124,8 +124,7 @@ impl AppState {
         T: Send + 'static,
         E: From<DbError> + Into<ApiError> + Send + 'static,
     {
-        let db = self.db.clone();
-        let written = off_the_async_threads(move || db.write(work)).await;
+        let written = self.write_private(work).await;
         if written.is_ok() {
             // Readers on this instance see the write at once; others within a poll.
             self.cache.invalidate();

@@ -379,11 +379,9 @@ fn store_one(
     }
     check_links(conn, submission)?;
     let prepared = prepare(submission, calendar, limits);
-    let item = feedback::insert(conn, &new_item(submission, &prepared))?;
-    if let Some((key, hash)) = &submission.idempotency {
-        feedback::insert_idempotency_key(conn, key, hash, item.id, prepared.at)?;
-    }
-    db::audit::record(conn, &audit_entry(submission, &item))?;
+    let item = store_together(conn, &[submission], &[prepared])?
+        .pop()
+        .ok_or_else(|| DbError::Corrupt("a stored submission went missing".to_owned()))?;
     Ok(Stored::Created(Box::new(item)))
 }
 

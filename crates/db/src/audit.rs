@@ -58,20 +58,7 @@ impl AuditRecord {
 
 /// Records a write; call it inside the transaction that makes the write.
 pub fn record(conn: &mut DbConnection, entry: &AuditEntry<'_>) -> Result<(), DbError> {
-    diesel::insert_into(audit_log::table)
-        .values(NewAuditRow {
-            at: now(),
-            actor: entry.actor,
-            commune_id: entry.commune_id,
-            action: entry.action,
-            object_type: entry.object_type,
-            object_id: &entry.object_id,
-            before: entry.before.as_deref(),
-            after: entry.after.as_deref(),
-            request_id: entry.request_id,
-        })
-        .execute(conn)?;
-    Ok(())
+    record_many(conn, std::slice::from_ref(entry))
 }
 
 /// Records many writes with one statement; call it inside the transaction that makes them.

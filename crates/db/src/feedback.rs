@@ -292,37 +292,9 @@ pub const CITIZEN: &str = "citizen";
 /// stored (without reading it back: every statement counts when submissions arrive in
 /// thousands). A taken tracking code is a `Conflict` naming the tracking code.
 pub fn insert(conn: &mut DbConnection, item: &NewItem<'_>) -> Result<FeedbackItem, DbError> {
-    let submission = item.feedback;
-    let row = new_item_row(item);
-    // get_results, not get_result: see STACK notes on SQLite's WAL.
-    let ids: Vec<i64> = diesel::insert_into(feedback::table)
-        .values(&row)
-        .returning(feedback::id)
-        .get_results(conn)?;
-    let id = ids
-        .first()
-        .copied()
-        .ok_or_else(|| DbError::Corrupt("insert returned no feedback id".to_owned()))?;
-    let submitter = &submission.submitter;
-    diesel::insert_into(feedback_submitters::table)
-        .values((
-            feedback_submitters::feedback_id.eq(id),
-            feedback_submitters::name.eq(&submitter.name),
-            feedback_submitters::address.eq(&submitter.address),
-            feedback_submitters::phone.eq(submitter.phone.as_ref().map(|p| p.as_str())),
-            feedback_submitters::email.eq(submitter.email.as_ref().map(|e| e.as_str())),
-        ))
-        .execute(conn)?;
-    append_history(
-        conn,
-        id,
-        item.at,
-        CITIZEN,
-        None,
-        FeedbackStatus::Received,
-        None,
-    )?;
-    Ok(received_item(id, item))
+    insert_many(conn, std::slice::from_ref(item))?
+        .pop()
+        .ok_or_else(|| DbError::Corrupt("insert returned no feedback".to_owned()))
 }
 
 fn new_item_row<'a>(item: &'a NewItem<'a>) -> NewItemRow<'a> {
@@ -866,14 +838,7 @@ pub fn find_idempotency_key(
     conn: &mut DbConnection,
     key: &str,
 ) -> Result<Option<(String, i64)>, DbError> {
-    Ok(idempotency_keys::table
-        .find(key)
-        .select((
-            idempotency_keys::request_hash,
-            idempotency_keys::feedback_id,
-        ))
-        .first(conn)
-        .optional()?)
+    Ok(find_idempotency_keys(conn, &[key])?.remove(key))
 }
 
 pub fn insert_idempotency_key(
@@ -883,15 +848,7 @@ pub fn insert_idempotency_key(
     feedback_id: i64,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::key.eq(key),
-            idempotency_keys::request_hash.eq(request_hash),
-            idempotency_keys::feedback_id.eq(feedback_id),
-            idempotency_keys::created_at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(())
+    insert_idempotency_keys(conn, &[(key, request_hash, feedback_id)], at)
 }
 
 /// Stores many idempotency keys with one statement.

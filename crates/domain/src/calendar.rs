@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::Bound::{Excluded, Included};
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
 
 /// `add_working_days` gives up after this many days in a row without a working day, so a
@@ -126,14 +126,6 @@ fn is_weekend(day: NaiveDate) -> bool {
     matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-/// Adds calendar months in UTC, keeping the time of day and clamping the day to the end of a
-/// shorter month (2024-01-31 + 1 month = 2024-02-29). Used for retention periods; saturates at
-/// the latest time chrono can represent.
-pub fn add_months(at: DateTime<Utc>, months: u32) -> DateTime<Utc> {
-    at.checked_add_months(Months::new(months))
-        .unwrap_or(DateTime::<Utc>::MAX_UTC)
-}
-
 /// The official days off 2023-2026 (Tết, Giỗ Tổ, 30/4-1/5, Quốc khánh, their bridges and
 /// make-up Saturdays), as the government announced them. Weekdays only: a holiday falling on a
 /// weekend changes nothing.
@@ -203,19 +195,12 @@ pub fn official_days_off() -> Vec<(NaiveDate, DayKind, &'static str)> {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
     use proptest::prelude::*;
 
     use super::*;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
-    }
-
-    fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, h, 30, 0)
-            .single()
-            .unwrap_or(DateTime::<Utc>::MIN_UTC)
     }
 
     #[test]
@@ -336,20 +321,6 @@ mod tests {
         let gave_up_on = start.checked_add_days(Days::new(u64::from(MAX_DAYS_WITHOUT_WORK)));
         assert_eq!(Some(calendar.add_working_days(start, 1)), gave_up_on);
         assert_eq!(calendar.add_working_days(NaiveDate::MAX, 3), NaiveDate::MAX);
-    }
-
-    #[test]
-    fn months_clamp_to_the_end_of_a_shorter_month() {
-        assert_eq!(add_months(at(2024, 1, 31, 9), 1), at(2024, 2, 29, 9));
-        assert_eq!(add_months(at(2023, 1, 31, 9), 1), at(2023, 2, 28, 9));
-        assert_eq!(add_months(at(2024, 2, 29, 23), 12), at(2025, 2, 28, 23));
-        assert_eq!(add_months(at(2024, 2, 29, 0), 48), at(2028, 2, 29, 0));
-        assert_eq!(add_months(at(2025, 3, 13, 7), 24), at(2027, 3, 13, 7));
-        assert_eq!(add_months(at(2025, 3, 13, 7), 0), at(2025, 3, 13, 7));
-        assert_eq!(
-            add_months(DateTime::<Utc>::MAX_UTC, 1),
-            DateTime::<Utc>::MAX_UTC
-        );
     }
 
     fn day_in_2023_to_2026() -> impl Strategy<Value = NaiveDate> {

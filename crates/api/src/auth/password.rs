@@ -48,11 +48,16 @@ fn hash_with(memory: &mut Scratch, password: &str) -> Result<String, ApiError> {
         &salt,
     )
     .map_err(failed)?;
+    phc_string(&params, &salt, output).map_err(failed)
+}
+
+/// An argon2id hash in the PHC string format, naming its parameters.
+fn phc_string(params: &Params, salt: &[u8], output: Output) -> Result<String, String> {
     let hash = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
-        params: ParamsString::try_from(&params).map_err(|e| failed(e.to_string()))?,
-        salt: Some(Salt::new(&salt).map_err(|e| failed(e.to_string()))?),
+        params: ParamsString::try_from(params).map_err(|e| e.to_string())?,
+        salt: Some(Salt::new(salt).map_err(|e| e.to_string())?),
         hash: Some(output),
     };
     Ok(hash.to_string())
@@ -95,17 +100,10 @@ fn verify_with(memory: &mut Scratch, password: &str, hash: &str) -> bool {
 /// needs no hashing to make, so a server holds no argon2 memory until its first login.
 fn dummy_hash() -> Result<String, ApiError> {
     let failed = |e: String| ApiError::Internal(format!("making the dummy hash: {e}"));
-    let params = params().map_err(failed)?;
     let salt: [u8; 16] = rand::random();
     let output: [u8; 32] = rand::random();
-    let hash = PasswordHash {
-        algorithm: Algorithm::Argon2id.ident(),
-        version: Some(Version::V0x13.into()),
-        params: ParamsString::try_from(&params).map_err(|e| failed(e.to_string()))?,
-        salt: Some(Salt::new(&salt).map_err(|e| failed(e.to_string()))?),
-        hash: Some(Output::new(&output).map_err(|e| failed(e.to_string()))?),
-    };
-    Ok(hash.to_string())
+    let output = Output::new(&output).map_err(|e| failed(e.to_string()))?;
+    phc_string(&params().map_err(failed)?, &salt, output).map_err(failed)
 }
 
 /// Hashes a password on the calling thread (the CLI, the demo). Blocks for tens of milliseconds.

@@ -328,7 +328,7 @@ pub async fn list_feedback(
     let list = state
         .write_private(move |conn| {
             let (commune_id, tz) = official_scope(conn, slug.as_ref(), actor.commune_id)?;
-            let today = Utc::now().with_timezone(&tz).date_naive();
+            let today = today_in(tz);
             let assignee_id = match assignee.flatten() {
                 None => None,
                 Some(name) => match users::find_by_username(conn, &name) {
@@ -365,7 +365,7 @@ pub async fn list_feedback(
                 let context = OfficialContext {
                     commune: &slug,
                     tz,
-                    today: Utc::now().with_timezone(&tz).date_naive(),
+                    today: today_in(tz),
                     assignee: item.assignee_id.and_then(|id| usernames.get(&id).cloned()),
                     submitter: submitters.remove(&item.id),
                     history: None,
@@ -468,7 +468,7 @@ fn official_view(
     let context = OfficialContext {
         commune: commune.slug.as_str(),
         tz,
-        today: Utc::now().with_timezone(&tz).date_naive(),
+        today: today_in(tz),
         assignee,
         submitter,
         history: Some(history),
@@ -691,11 +691,7 @@ fn apply_update(
     let mut changes = ItemChanges::default();
     let mut status = item.status;
     if let Some(to) = update.status {
-        let state = ItemState {
-            status: item.status,
-            classification: item.classification,
-            allow_publication: item.allow_publication,
-        };
+        let state = state_of(item);
         let requested = Move {
             to,
             classification: update.classification,
@@ -711,7 +707,7 @@ fn apply_update(
                 if let Some(classification) = update.classification {
                     let calendar = calendar::work_calendar(conn)?;
                     let limits = feedback::limits_of(conn, commune.id)?;
-                    let today = now.with_timezone(&commune.time_zone).date_naive();
+                    let today = today_in(commune.time_zone);
                     deadlines =
                         deadlines.with_classification(classification, today, &limits, &calendar);
                     changes.forward_by = Some(deadlines.forward_by);
@@ -831,6 +827,20 @@ fn apply_update(
     Ok(())
 }
 
+/// What the workflow rules look at.
+fn state_of(item: &FeedbackItem) -> ItemState {
+    ItemState {
+        status: item.status,
+        classification: item.classification,
+        allow_publication: item.allow_publication,
+    }
+}
+
+/// Today in a commune's calendar.
+fn today_in(tz: Tz) -> chrono::NaiveDate {
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
 /// Another official moved the item between our read and our write.
 fn changed_meanwhile() -> ApiError {
     ApiError::Conflict("The item was changed meanwhile; read it again and retry.".to_owned())
@@ -888,11 +898,7 @@ pub async fn answer_feedback(
     let view = state
         .write_private(move |conn| {
             let (item, commune) = load_for_official(conn, &auth, id)?;
-            let state = ItemState {
-                status: item.status,
-                classification: item.classification,
-                allow_publication: item.allow_publication,
-            };
+            let state = state_of(&item);
             check_answer(&state).map_err(move_error)?;
             let before = FeedbackAuditView::from(&item);
             let at = db::now();
